@@ -70,6 +70,15 @@ public final class BoolTensor {
         return Tensor.wrap(out, shape);
     }
 
+    /** @return 1 where true, 0 where false, as int64 */
+    public LongTensor toLong() {
+        long[] out = new long[data.length];
+        for (int i = 0; i < data.length; i++) {
+            out[i] = data[i] ? 1 : 0;
+        }
+        return LongTensor.of(out, shape);
+    }
+
     /** @return the elementwise negation */
     public BoolTensor not() {
         boolean[] out = new boolean[data.length];

@@ -132,6 +132,65 @@ final class Indexing {
         }, x);
     }
 
+    /**
+     * For each position of {@code indices}, the element of {@code x} at the same position except
+     * along {@code axis}, where the index is taken from {@code indices} (torch.gather, ONNX GatherElements).
+     */
+    static Tensor gatherElements(Tensor x, int axis, LongTensor indices) {
+        int rank = x.shape.length;
+        int ax = Shape.axis("gatherElements", axis, rank);
+        int[] ishape = indices.shape();
+        if (ishape.length != rank) {
+            throw new IllegalArgumentException("gatherElements: indices of shape " + Shape.str(ishape)
+                    + " must have the rank of the input " + Shape.str(x.shape));
+        }
+        for (int d = 0; d < rank; d++) {
+            if (d != ax && ishape[d] > x.shape[d]) {
+                throw new IllegalArgumentException("gatherElements: indices shape " + Shape.str(ishape)
+                        + " exceeds input shape " + Shape.str(x.shape) + " in dimension " + d);
+            }
+        }
+        int dim = x.shape[ax];
+        int[] xs = Shape.contiguousStrides(x.shape);
+        int n = indices.numel();
+        int[] source = new int[n];
+        int[] idx = new int[rank];
+        for (int i = 0; i < n; i++) {
+            long v = indices.data[i];
+            long r = v < 0 ? v + dim : v;
+            if (r < 0 || r >= dim) {
+                throw new IndexOutOfBoundsException("gatherElements: index " + v + " at " + Arrays.toString(idx)
+                        + " is out of range for dimension " + axis + " of size " + dim);
+            }
+            int off = 0;
+            for (int d = 0; d < rank; d++) {
+                off += (d == ax ? (int) r : idx[d]) * xs[d];
+            }
+            source[i] = off;
+            for (int d = rank - 1; d >= 0; d--) {
+                if (++idx[d] < ishape[d]) {
+                    break;
+                }
+                idx[d] = 0;
+            }
+        }
+        float[] src = x.contiguousData();
+        int base = src == x.data ? x.offset : 0;
+        float[] out = new float[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = src[base + source[i]];
+        }
+        int[] xshape = x.shape;
+        return Autograd.record(Tensor.wrap(out, ishape), "gatherElements", g -> {
+            float[] gd = g.toArray();
+            float[] dx = new float[Shape.numel(xshape)];
+            for (int i = 0; i < n; i++) {
+                dx[source[i]] += gd[i];
+            }
+            return new Tensor[] {Tensor.wrap(dx, xshape)};
+        }, x);
+    }
+
     static Tensor pad(Tensor x, int[] pads, PadMode mode, float value) {
         int rank = x.shape.length;
         if (pads.length != 2 * rank) {

@@ -73,6 +73,15 @@ public final class LongTensor {
         return Tensor.wrap(out, shape);
     }
 
+    /** @return {@code this != 0} */
+    public BoolTensor toBool() {
+        boolean[] out = new boolean[data.length];
+        for (int i = 0; i < data.length; i++) {
+            out[i] = data[i] != 0;
+        }
+        return BoolTensor.of(out, shape);
+    }
+
     @Override
     public String toString() {
         return "LongTensor" + Shape.str(shape) + " " + Arrays.toString(data.length <= 16 ? data : Arrays.copyOf(data, 16));

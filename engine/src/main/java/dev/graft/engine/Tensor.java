@@ -772,6 +772,14 @@ public final class Tensor {
         return Indexing.gather(this, axis, indices);
     }
 
+    /**
+     * torch.gather / ONNX GatherElements: {@code out[i][j] = this[indices[i][j]][j]} for axis 0,
+     * and likewise for any axis. {@code indices} has this tensor's rank; negative indices wrap.
+     */
+    public Tensor gatherElements(int axis, LongTensor indices) {
+        return Indexing.gatherElements(this, axis, indices);
+    }
+
     /** @return the slices at the given 1-D indices along {@code axis} */
     public Tensor indexSelect(int axis, LongTensor indices) {
         if (indices.dim() != 1) {

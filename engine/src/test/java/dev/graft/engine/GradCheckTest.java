@@ -137,6 +137,9 @@ class GradCheckTest {
         check("gather axis1", t -> t[0].gather(1, idx), leaf(6, false, 2, 4, 3));
         check("indexSelect", t -> t[0].indexSelect(-1, LongTensor.of(new long[] {3, 0, 3}, 3)), leaf(7, true, 3, 4));
         check("gather scalar index", t -> t[0].gather(1, LongTensor.scalar(-2)), leaf(8, false, 3, 4));
+        LongTensor along = LongTensor.of(new long[] {3, 0, -1, 1, 1, 2}, 2, 3);
+        check("gatherElements axis1", t -> t[0].gatherElements(1, along), leaf(12, true, 3, 4));
+        check("gatherElements axis0", t -> t[0].gatherElements(0, LongTensor.of(new long[] {2, 0, 1, 2}, 1, 4)), leaf(13, false, 3, 4));
         check("pad constant", t -> t[0].pad(new int[] {1, 0, 2, -1}, PadMode.CONSTANT, 3f), leaf(9, true, 3, 4));
         check("pad reflect", t -> t[0].pad(new int[] {2, 1, 1, 3}, PadMode.REFLECT, 0f), leaf(10, false, 3, 4));
         check("pad edge", t -> t[0].pad(new int[] {0, 1, 2, 2, 0, 3}, PadMode.EDGE, 0f), leaf(11, true, 2, 3, 2));
