@@ -37,7 +37,7 @@ final class DemoCommand implements Command {
                 "usage: graft demo [--epochs N] [--hidden N] [--lr X] [--seed N] [--skip-conv]",
                 "  --epochs N    passes over the training set (default 150)",
                 "  --hidden N    hidden units of the MLP (default 64)",
-                "  --lr X        SGD learning rate (default 0.3)",
+                "  --lr X        SGD learning rate (default 0.5)",
                 "  --seed N      seed for the data, the weights and the batch order (default 42)",
                 "  --skip-conv   skip the conv2d timing");
     }
@@ -47,7 +47,7 @@ final class DemoCommand implements Command {
         Options o = Options.parse(this, args, Set.of("epochs", "hidden", "lr", "seed"), Set.of("skip-conv"));
         int epochs = o.intValue("epochs", 150, 1, 100_000);
         int hidden = o.intValue("hidden", 64, 1, 65_536);
-        float lr = o.positiveFloat("lr", 0.3f);
+        float lr = o.positiveFloat("lr", 0.5f);
         long seed = o.longValue("seed", 42);
 
         out.printf("graft demo: %d threads (set GRAFT_THREADS or -Dgraft.threads to change)%n", Parallel.threads());

@@ -13,8 +13,8 @@ import java.util.Random;
  */
 record Spirals(Tensor points, int[] labels, int classes) {
 
-    /** How far each arm turns from the centre to the rim, in radians. */
-    private static final double TURN = 1.25 * Math.PI;
+    /** How far each arm winds from the centre to the rim: one full turn. */
+    private static final double TURN = 2 * Math.PI;
 
     /**
      * Draws {@code perClass} points on each arm: radius uniform in [0, 1), angle along the arm plus
