@@ -35,7 +35,7 @@ final class DemoCommand implements Command {
     public String usage() {
         return String.join(System.lineSeparator(),
                 "usage: graft demo [--epochs N] [--hidden N] [--lr X] [--seed N] [--skip-conv]",
-                "  --epochs N    passes over the training set (default 150)",
+                "  --epochs N    passes over the training set (default 200)",
                 "  --hidden N    hidden units of the MLP (default 64)",
                 "  --lr X        SGD learning rate (default 0.5)",
                 "  --seed N      seed for the data, the weights and the batch order (default 42)",
@@ -45,7 +45,7 @@ final class DemoCommand implements Command {
     @Override
     public int run(List<String> args, PrintStream out) throws UsageException {
         Options o = Options.parse(this, args, Set.of("epochs", "hidden", "lr", "seed"), Set.of("skip-conv"));
-        int epochs = o.intValue("epochs", 150, 1, 100_000);
+        int epochs = o.intValue("epochs", 200, 1, 100_000);
         int hidden = o.intValue("hidden", 64, 1, 65_536);
         float lr = o.positiveFloat("lr", 0.5f);
         long seed = o.longValue("seed", 42);

@@ -81,7 +81,7 @@ class MainTest {
 
     @Test
     void demoLearnsTheSpirals() {
-        Result r = run("demo", "--epochs=60", "--skip-conv", "--seed", "7");
+        Result r = run("demo", "--epochs=120", "--skip-conv", "--seed", "7");
         assertEquals(0, r.status(), r.err());
         Matcher m = Pattern.compile("test accuracy ([0-9.]+)%").matcher(r.out());
         assertTrue(m.find(), r.out());
