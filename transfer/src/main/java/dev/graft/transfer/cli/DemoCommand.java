@@ -114,7 +114,7 @@ final class DemoCommand implements Command {
         int batch = 8;
         int channels = 64;
         int size = 56;
-        int reps = 3;
+        int reps = 5;
         out.printf("conv2d 3x3 stride 1 pad 1, input %dx%dx%dx%d, weight %dx%dx3x3: timing %d runs after a warm-up%n",
                 batch, channels, size, size, channels, channels, reps);
         ConvTiming t = ConvTiming.measure(batch, channels, size, reps);
