@@ -50,7 +50,9 @@ final class DemoCommand implements Command {
         float lr = o.positiveFloat("lr", 0.5f);
         long seed = o.longValue("seed", 42);
 
-        out.printf("graft demo: %d threads (set GRAFT_THREADS or -Dgraft.threads to change)%n", Parallel.threads());
+        int threads = Parallel.threads();
+        out.printf("graft demo: %d thread%s (set GRAFT_THREADS or -Dgraft.threads to change)%n",
+                threads, threads == 1 ? "" : "s");
         train(epochs, hidden, lr, seed, out);
         if (!o.has("skip-conv")) {
             out.println();
