@@ -117,7 +117,7 @@ final class DemoCommand implements Command {
         int channels = 64;
         int size = 56;
         int reps = 5;
-        out.printf("conv2d 3x3 stride 1 pad 1, input %dx%dx%dx%d, weight %dx%dx3x3: timing %d runs after a warm-up%n",
+        out.printf("conv2d 3x3 stride 1 pad 1, input %dx%dx%dx%d, weight %dx%dx3x3: best of %d runs after a warm-up%n",
                 batch, channels, size, size, channels, channels, reps);
         ConvTiming t = ConvTiming.measure(batch, channels, size, reps);
         out.printf("  forward   %8.1f ms  %6.1f GFLOP/s%n", t.forwardMillis(), t.forwardFlops() / t.forwardMillis() / 1e6);
