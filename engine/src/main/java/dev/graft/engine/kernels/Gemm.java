@@ -10,14 +10,16 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code C = alpha * op(A) * op(B) + beta * C}.
  *
  * <p>The structure is the classic one of Goto and van de Geijn. {@code op(B)} is cut into panels of
- * {@value #KC} rows by up to {@code NC} columns and packed into slivers {@code NR} columns wide;
- * {@code op(A)} is cut into blocks of up to {@value #MC} rows and packed into slivers
- * {@value #MR} rows tall. A register-blocked micro-kernel then multiplies one A sliver by one B
- * sliver, keeping a {@value #MR}x{@code NR} tile of C in ten vector registers and reading each
- * packed element exactly once with unit stride. Transposes cost nothing beyond packing.
+ * up to 256 rows (the depth) by up to 128 micro-tile widths and packed into slivers one micro-tile
+ * wide (two vectors, 16 columns on AVX2); {@code op(A)} is cut into blocks of up to 80 rows and
+ * packed into slivers 5 rows tall. A register-blocked micro-kernel then multiplies one A sliver by
+ * one B sliver, keeping a 5 x 16 tile of C in ten vector registers and reading each packed element
+ * exactly once with unit stride. Transposes and alpha cost nothing beyond packing.
  *
  * <p>Large products are split over the shared {@link Parallel} pool by rows, or by columns when
  * that balances better (few rows), each task packing its own operands into per-thread buffers.
+ * A product with a single row or column of C is a matrix-vector product, bound by memory rather
+ * than arithmetic, and goes to {@link Gemv} unpacked.
  */
 public final class Gemm {
 
