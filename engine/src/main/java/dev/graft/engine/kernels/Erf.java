@@ -74,8 +74,8 @@ public final class Erf {
     }
 
     /**
-     * Returns {@code erf(x)} with a relative error below 1e-6 (below half the smallest subnormal
-     * spacing where the result is subnormal). {@code erf(NaN)} is NaN, {@code erf(+-inf)} is
+     * Returns {@code erf(x)} with a relative error below 1e-6 (within one subnormal spacing, which
+     * is all a float can offer, where the result is subnormal). {@code erf(NaN)} is NaN, {@code erf(+-inf)} is
      * {@code +-1}, {@code erf(-0)} is {@code -0}.
      *
      * @param x the argument
@@ -172,6 +172,9 @@ public final class Erf {
             FloatVector nf = k.sub(ROUNDER);
             FloatVector t = nf.fma(ln2Lo, nf.fma(ln2Hi, qa.neg()));
             FloatVector e = e5.fma(t, e4).fma(t, e3).fma(t, e2).fma(t, one).fma(t, one);
+            // reinterpretAs* rather than viewAs*Lanes: the latter look their lane type up through a
+            // call that is not force-inlined, and in a body this large C2 runs out of inlining
+            // budget before it, loses the constant and falls back to boxed, scalar code.
             FloatVector expNeg = e.reinterpretAsInts()
                     .add(k.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23))
                     .reinterpretAsFloats();
