@@ -74,8 +74,8 @@ public final class Erf {
     }
 
     /**
-     * Returns {@code erf(x)} with a relative error below 1e-6 (below half the smallest subnormal
-     * spacing where the result is subnormal). {@code erf(NaN)} is NaN, {@code erf(+-inf)} is
+     * Returns {@code erf(x)} with a relative error below 1e-6 (within one subnormal spacing, which
+     * is all a float can offer, where the result is subnormal). {@code erf(NaN)} is NaN, {@code erf(+-inf)} is
      * {@code +-1}, {@code erf(-0)} is {@code -0}.
      *
      * @param x the argument
@@ -126,42 +126,68 @@ public final class Erf {
         Parallel.forRange(n, GRAIN, (from, to) -> range(x, xOff + from, y, yOff + from, to - from));
     }
 
-    private static void range(float[] x, int xOff, float[] y, int yOff, int n) {
+    /**
+     * The whole range, vectors first, then a scalar tail. The vector loop lives in this one
+     * method on purpose: a vector passed to or returned from a method C2 does not inline (the
+     * polynomial body is over its inlining size) gets boxed on the heap, every iteration.
+     */
+    private static void range(float[] xs, int xOff, float[] ys, int yOff, int n) {
+        // Constants broadcast once: as locals they cost nothing per iteration, and calling a helper
+        // per use pushes C2 past its inlining node budget, which boxes the vectors.
+        FloatVector p0 = FloatVector.broadcast(S, P0);
+        FloatVector p1 = FloatVector.broadcast(S, P1);
+        FloatVector p2 = FloatVector.broadcast(S, P2);
+        FloatVector p3 = FloatVector.broadcast(S, P3);
+        FloatVector p4 = FloatVector.broadcast(S, P4);
+        FloatVector p5 = FloatVector.broadcast(S, P5);
+        FloatVector r0 = FloatVector.broadcast(S, R0);
+        FloatVector r1 = FloatVector.broadcast(S, R1);
+        FloatVector r2 = FloatVector.broadcast(S, R2);
+        FloatVector r3 = FloatVector.broadcast(S, R3);
+        FloatVector r4 = FloatVector.broadcast(S, R4);
+        FloatVector r5 = FloatVector.broadcast(S, R5);
+        FloatVector r6 = FloatVector.broadcast(S, R6);
+        FloatVector r7 = FloatVector.broadcast(S, R7);
+        FloatVector e2 = FloatVector.broadcast(S, E2);
+        FloatVector e3 = FloatVector.broadcast(S, E3);
+        FloatVector e4 = FloatVector.broadcast(S, E4);
+        FloatVector e5 = FloatVector.broadcast(S, E5);
+        FloatVector ln2Hi = FloatVector.broadcast(S, -LN2_HI);
+        FloatVector ln2Lo = FloatVector.broadcast(S, -LN2_LO);
+        FloatVector one = FloatVector.broadcast(S, 1f);
         int i = 0;
         for (; i <= n - L; i += L) {
-            vector(FloatVector.fromArray(S, x, xOff + i)).intoArray(y, yOff + i);
+            FloatVector x = FloatVector.fromArray(S, xs, xOff + i);
+            FloatVector ax = x.abs();
+            FloatVector q = ax.mul(ax);
+            FloatVector p = p5.fma(q, p4).fma(q, p3).fma(q, p2).fma(q, p1).fma(q, p0);
+            FloatVector small = ax.mul(p);
+
+            FloatVector a = ax.min(SATURATION);
+            FloatVector qa = a.mul(a);
+            FloatVector z = a.fma(Z_SCALE, Z_SHIFT);
+            FloatVector rz = r7.fma(z, r6).fma(z, r5).fma(z, r4)
+                    .fma(z, r3).fma(z, r2).fma(z, r1).fma(z, r0);
+            FloatVector k = qa.neg().fma(LOG2E, ROUNDER);
+            FloatVector nf = k.sub(ROUNDER);
+            FloatVector t = nf.fma(ln2Lo, nf.fma(ln2Hi, qa.neg()));
+            FloatVector e = e5.fma(t, e4).fma(t, e3).fma(t, e2).fma(t, one).fma(t, one);
+            // reinterpretAs* rather than viewAs*Lanes: the latter look their lane type up through a
+            // call that is not force-inlined, and in a body this large C2 runs out of inlining
+            // budget before it, loses the constant and falls back to boxed, scalar code.
+            FloatVector expNeg = e.reinterpretAsInts()
+                    .add(k.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23))
+                    .reinterpretAsFloats();
+            FloatVector large = expNeg.neg().fma(rz, one);
+
+            // Both pieces for every lane, then a blend: lanes may straddle |x| = 1.
+            FloatVector r = large.blend(small, ax.lt(1f));
+            r.reinterpretAsInts().or(x.reinterpretAsInts().and(SIGN)).reinterpretAsFloats()
+                    .intoArray(ys, yOff + i);
         }
         for (; i < n; i++) {
-            y[yOff + i] = erf(x[xOff + i]);
+            ys[yOff + i] = erf(xs[xOff + i]);
         }
     }
 
-    /** Both pieces for every lane, then a blend: branch-free, as the lanes may straddle |x| = 1. */
-    private static FloatVector vector(FloatVector x) {
-        FloatVector ax = x.abs();
-        FloatVector q = ax.mul(ax);
-        FloatVector p = c(P5).fma(q, c(P4)).fma(q, c(P3)).fma(q, c(P2)).fma(q, c(P1)).fma(q, c(P0));
-        FloatVector small = ax.mul(p);
-
-        FloatVector a = ax.min(SATURATION);
-        FloatVector qa = a.mul(a);
-        FloatVector z = a.fma(Z_SCALE, Z_SHIFT);
-        FloatVector rz = c(R7).fma(z, c(R6)).fma(z, c(R5)).fma(z, c(R4))
-                .fma(z, c(R3)).fma(z, c(R2)).fma(z, c(R1)).fma(z, c(R0));
-        FloatVector k = qa.neg().fma(LOG2E, ROUNDER);
-        FloatVector n = k.sub(ROUNDER);
-        FloatVector t = n.fma(c(-LN2_LO), n.fma(c(-LN2_HI), qa.neg()));
-        FloatVector e = c(E5).fma(t, c(E4)).fma(t, c(E3)).fma(t, c(E2)).fma(t, c(1f)).fma(t, c(1f));
-        FloatVector expNeg = e.viewAsIntegralLanes()
-                .add(k.viewAsIntegralLanes().lanewise(VectorOperators.LSHL, 23))
-                .viewAsFloatingLanes();
-        FloatVector large = expNeg.neg().fma(rz, c(1f));
-
-        FloatVector r = large.blend(small, ax.lt(1f));
-        return r.viewAsIntegralLanes().or(x.viewAsIntegralLanes().and(SIGN)).viewAsFloatingLanes();
-    }
-
-    private static FloatVector c(float v) {
-        return FloatVector.broadcast(S, v);
-    }
 }
