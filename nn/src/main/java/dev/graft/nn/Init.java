@@ -32,16 +32,31 @@ public final class Init {
 
     /**
      * Kaiming (He) uniform for a leaky-ReLU gain with negative slope {@code a}: bound
-     * {@code sqrt(6 / ((1 + a^2) fanIn))}. PyTorch's default for Linear and Conv2d weights is a = sqrt(5).
+     * {@code sqrt(6 / ((1 + a^2) fanIn))}. PyTorch's default for Linear and Conv2d weights is
+     * {@code a = sqrt(5)}, which makes the bound {@code 1 / sqrt(fanIn)}; {@code a = 0} suits ReLU.
      */
     public static Tensor kaimingUniform(Random random, float a, int... shape) {
-        double gain = Math.sqrt(2.0 / (1 + a * a));
-        return uniform(random, (float) (gain * Math.sqrt(3.0 / fanIn(shape))), shape);
+        return uniform(random, (float) (leakyReluGain(a) * Math.sqrt(3.0 / fanIn(shape))), shape);
+    }
+
+    /** {@link #kaimingUniform(Random, float, int...)} from a seed. */
+    public static Tensor kaimingUniform(long seed, float a, int... shape) {
+        return kaimingUniform(new Random(seed), a, shape);
     }
 
     /** Kaiming (He) normal for ReLU networks: std {@code sqrt(2 / fanIn)}. */
     public static Tensor kaimingNormal(Random random, int... shape) {
-        return normal(random, (float) Math.sqrt(2.0 / fanIn(shape)), shape);
+        return kaimingNormal(random, 0f, shape);
+    }
+
+    /** Kaiming (He) normal for a leaky-ReLU gain with negative slope {@code a}: std {@code sqrt(2 / ((1 + a^2) fanIn))}. */
+    public static Tensor kaimingNormal(Random random, float a, int... shape) {
+        return normal(random, (float) (leakyReluGain(a) / Math.sqrt(fanIn(shape))), shape);
+    }
+
+    /** {@link #kaimingNormal(Random, int...)} from a seed. */
+    public static Tensor kaimingNormal(long seed, int... shape) {
+        return kaimingNormal(new Random(seed), shape);
     }
 
     /** Xavier (Glorot) uniform: bound {@code sqrt(6 / (fanIn + fanOut))}. */
@@ -49,9 +64,24 @@ public final class Init {
         return uniform(random, (float) Math.sqrt(6.0 / (fanIn(shape) + fanOut(shape))), shape);
     }
 
+    /** {@link #xavierUniform(Random, int...)} from a seed. */
+    public static Tensor xavierUniform(long seed, int... shape) {
+        return xavierUniform(new Random(seed), shape);
+    }
+
     /** Xavier (Glorot) normal: std {@code sqrt(2 / (fanIn + fanOut))}. */
     public static Tensor xavierNormal(Random random, int... shape) {
         return normal(random, (float) Math.sqrt(2.0 / (fanIn(shape) + fanOut(shape))), shape);
+    }
+
+    /** {@link #xavierNormal(Random, int...)} from a seed. */
+    public static Tensor xavierNormal(long seed, int... shape) {
+        return xavierNormal(new Random(seed), shape);
+    }
+
+    /** PyTorch's {@code calculate_gain("leaky_relu", a)}. */
+    private static double leakyReluGain(float a) {
+        return Math.sqrt(2.0 / (1 + (double) a * a));
     }
 
     /** @return inputs per output unit of a weight {@code [out, in, k...]} (in times the kernel size) */

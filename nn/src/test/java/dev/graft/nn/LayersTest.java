@@ -9,15 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.engine.Conv2dSpec;
-import dev.graft.engine.Pool2dSpec;
 import dev.graft.engine.Tensor;
-import dev.graft.nn.layers.Activation;
 import dev.graft.nn.layers.BatchNorm;
+import dev.graft.nn.layers.BatchNorm2d;
 import dev.graft.nn.layers.Conv2d;
 import dev.graft.nn.layers.Dropout;
 import dev.graft.nn.layers.Flatten;
 import dev.graft.nn.layers.Linear;
-import dev.graft.nn.layers.Pooling;
+import dev.graft.nn.layers.MaxPool2d;
+import dev.graft.nn.layers.ReLU;
 import dev.graft.nn.layers.Sequential;
 import java.util.List;
 import java.util.Random;
@@ -61,8 +61,8 @@ class LayersTest {
     }
 
     private static Sequential smallCnn(Random r) {
-        return new Sequential(new Conv2d(2, 4, 3, Conv2dSpec.of(1, 1, 1, 1), true, r), BatchNorm.batchNorm2d(4),
-                Activation.relu(), Pooling.max(Pool2dSpec.of(2, 2, 0)), new Flatten(), new Linear(4 * 2 * 2, 3, true, r));
+        return new Sequential(new Conv2d(2, 4, 3, Conv2dSpec.of(1, 1, 1, 1), true, r), new BatchNorm2d(4),
+                new ReLU(), new MaxPool2d(2, 2, 0), new Flatten(), new Linear(4 * 2 * 2, 3, true, r));
     }
 
     @Test
@@ -70,13 +70,13 @@ class LayersTest {
         Sequential net = smallCnn(new Random(3));
         assertEquals(List.of("0.weight", "0.bias", "1.weight", "1.bias", "5.weight", "5.bias"),
                 List.copyOf(net.namedParameters().keySet()));
-        assertEquals(List.of("1.running_mean", "1.running_var"), List.copyOf(net.namedBuffers().keySet()));
+        assertEquals(List.of("1.running_mean", "1.running_var", "1.num_batches_tracked"), List.copyOf(net.namedBuffers().keySet()));
         assertArrayEquals(new int[] {5, 3}, net.forward(Tensor.randn(4, 5, 2, 4, 4)).shape());
     }
 
     @Test
     void batchNormTrainsOnBatchStatisticsAndUpdatesRunningOnes() {
-        BatchNorm bn = BatchNorm.batchNorm2d(2);
+        BatchNorm bn = new BatchNorm2d(2);
         Tensor x = Tensor.randn(5, 3, 2, 2, 3).mul(2f).add(1f);
         float[] xs = x.toArray();
         float[] y = bn.forward(x).toArray();
@@ -121,7 +121,7 @@ class LayersTest {
         float[] before = bn.namedBuffers().get("running_mean").toArray();
         net.forward(Tensor.randn(5, 4, 2, 4, 4)).sum().backward();
         assertArrayEquals(before, bn.namedBuffers().get("running_mean").toArray());
-        bn.setFrozenUsesRunningStats(false);
+        bn.setUseRunningStatsWhenFrozen(false);
         net.forward(Tensor.randn(6, 4, 2, 4, 4));
         assertFalse(java.util.Arrays.equals(before, bn.namedBuffers().get("running_mean").toArray()));
     }
@@ -164,7 +164,7 @@ class LayersTest {
         Linear frozen = new Linear(4, 8, true, r);
         Probe probe = new Probe();
         Linear head = new Linear(8, 2, true, r);
-        Sequential net = new Sequential(frozen, Activation.relu(), probe, head);
+        Sequential net = new Sequential(frozen, new ReLU(), probe, head);
         net.freeze("0");
         net.forward(Tensor.randn(7, 3, 4)).sum().backward();
         assertFalse(probe.seen.requiresGrad(), "the frozen prefix must leave nothing on the tape");

@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.graft.engine.BoolTensor;
 import dev.graft.engine.LongTensor;
 import dev.graft.engine.Tensor;
-import dev.graft.nn.layers.Activation;
 import dev.graft.nn.layers.Embedding;
+import dev.graft.nn.layers.GELU;
 import dev.graft.nn.layers.LayerNorm;
 import dev.graft.nn.layers.Linear;
 import dev.graft.nn.layers.MultiheadAttention;
@@ -63,7 +63,7 @@ class TransformerLayersTest {
     @Test
     void encoderLayerTrainsEndToEnd() {
         for (boolean pre : new boolean[] {false, true}) {
-            TransformerEncoderLayer layer = new TransformerEncoderLayer(8, 2, 16, Activation.gelu(), 0.1f, pre, new Random(3));
+            TransformerEncoderLayer layer = new TransformerEncoderLayer(8, 2, 16, new GELU(), 0.1f, pre, new Random(3));
             Tensor y = layer.forward(Tensor.randn(4, 2, 5, 8));
             assertArrayEquals(new int[] {2, 5, 8}, y.shape());
             y.square().mean().backward();

@@ -7,82 +7,129 @@ import dev.graft.nn.Parameter;
 import java.util.Arrays;
 
 /**
- * Batch normalisation over every dimension but the channel dimension 1: inputs {@code [N, C]}
- * (BatchNorm1d) or {@code [N, C, H, W]} (BatchNorm2d), as in PyTorch.
+ * Batch normalisation over every dimension except the channel dimension 1, shared by
+ * {@link BatchNorm1d} and {@link BatchNorm2d}; PyTorch's definitions and buffer names
+ * ({@code running_mean}, {@code running_var}, {@code num_batches_tracked}).
  *
- * <p>In training mode it normalises with the batch's statistics and updates the running mean
- * and (unbiased) running variance by {@code running = (1 - momentum) running + momentum batch}. In
- * eval mode it uses the running statistics. A frozen layer (no trainable parameter) keeps using
- * its running statistics and never updates them even while the model trains, as Keras does; turn
- * that off with {@link #setFrozenUsesRunningStats(boolean)}.
+ * <p>In training mode the layer normalises with the batch mean and biased batch variance, and
+ * updates {@code running = (1 - momentum) * running + momentum * batch}, using the unbiased
+ * variance {@code n / (n - 1)} times the biased one for {@code running_var}, and counts the batch
+ * in {@code num_batches_tracked}. In eval mode it normalises with the running statistics.
+ *
+ * <p>A frozen layer (its scale and shift both not trainable) behaves as in eval mode even while
+ * the rest of the model trains: it normalises with its running statistics and leaves them
+ * untouched, as Keras does for a layer with {@code trainable = false}. Fine-tuning a pretrained
+ * network on small batches would otherwise overwrite statistics gathered on a large dataset with
+ * noisy ones. {@link #setUseRunningStatsWhenFrozen(boolean) setUseRunningStatsWhenFrozen(false)}
+ * restores PyTorch's behaviour, where only {@link #eval()} switches to running statistics. A layer
+ * without affine parameters has nothing to freeze and follows train/eval mode alone.
  */
-public final class BatchNorm extends Module {
+public abstract class BatchNorm extends Module {
 
     private final int channels;
-    private final int rank;
     private final float eps;
     private final float momentum;
     private final Parameter weight;
     private final Parameter bias;
-    private boolean frozenUsesRunningStats = true;
+    private boolean useRunningStatsWhenFrozen = true;
 
     /**
-     * @param channels size of dimension 1
-     * @param rank input rank: 2 for BatchNorm1d, 4 for BatchNorm2d
-     * @param eps added to the variance
-     * @param momentum weight of the batch statistics in the running update (PyTorch: 0.1)
-     * @param affine whether to learn a scale and a shift
+     * @param channels size of dimension 1, at least 1
+     * @param eps added to the variance before the square root, positive
+     * @param momentum weight of the batch statistics in the running update, in {@code (0, 1]}
+     * @param affine whether to learn a per-channel scale ({@code weight}, initially 1) and shift
+     *     ({@code bias}, initially 0)
      */
-    public BatchNorm(int channels, int rank, float eps, float momentum, boolean affine) {
-        if (channels < 1 || (rank != 2 && rank != 4 && rank != 3)) {
-            throw new IllegalArgumentException("BatchNorm: channels must be >= 1 and rank 2, 3 or 4, got " + channels + ", " + rank);
+    protected BatchNorm(int channels, float eps, float momentum, boolean affine) {
+        if (channels < 1) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": channels must be >= 1, got " + channels);
+        }
+        if (!(eps > 0)) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": eps must be positive, got " + eps);
+        }
+        if (!(momentum > 0 && momentum <= 1)) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": momentum must be in (0, 1], got " + momentum);
         }
         this.channels = channels;
-        this.rank = rank;
         this.eps = eps;
         this.momentum = momentum;
         this.weight = affine ? registerParameter("weight", Tensor.ones(channels)) : null;
         this.bias = affine ? registerParameter("bias", Tensor.zeros(channels)) : null;
         registerBuffer("running_mean", Tensor.zeros(channels));
         registerBuffer("running_var", Tensor.ones(channels));
+        registerBuffer("num_batches_tracked", Tensor.zeros());
     }
 
-    /** @return BatchNorm2d with PyTorch's defaults (eps 1e-5, momentum 0.1, affine) */
-    public static BatchNorm batchNorm2d(int channels) {
-        return new BatchNorm(channels, 4, 1e-5f, 0.1f, true);
+    /**
+     * Checks the input's rank and channel count.
+     *
+     * @throws IllegalArgumentException naming the layer, the expected layout and the actual shape
+     */
+    protected abstract void checkInput(int[] shape);
+
+    /** @return the number of channels (size of dimension 1) */
+    public final int channels() {
+        return channels;
     }
 
-    /** @return BatchNorm1d with PyTorch's defaults, for {@code [N, C]} input */
-    public static BatchNorm batchNorm1d(int channels) {
-        return new BatchNorm(channels, 2, 1e-5f, 0.1f, true);
+    /** @return the scale parameter, or null without affine parameters */
+    public final Parameter weight() {
+        return weight;
     }
 
-    /** Chooses whether a frozen layer normalises with its running statistics (default true). */
-    public void setFrozenUsesRunningStats(boolean on) {
-        frozenUsesRunningStats = on;
+    /** @return the shift parameter, or null without affine parameters */
+    public final Parameter bias() {
+        return bias;
     }
 
-    /** @return whether this layer has no trainable parameter */
-    public boolean isFrozen() {
+    /** @return the running mean, {@code [channels]} */
+    public final Tensor runningMean() {
+        return buffer("running_mean");
+    }
+
+    /** @return the running (unbiased) variance, {@code [channels]} */
+    public final Tensor runningVar() {
+        return buffer("running_var");
+    }
+
+    /** @return how many training batches have updated the running statistics */
+    public final long numBatchesTracked() {
+        return (long) buffer("num_batches_tracked").item();
+    }
+
+    /**
+     * Chooses whether this layer, when frozen, normalises with its running statistics and stops
+     * updating them (true, the default, as Keras), or keeps following train/eval mode (false, as
+     * PyTorch).
+     */
+    public final void setUseRunningStatsWhenFrozen(boolean on) {
+        useRunningStatsWhenFrozen = on;
+    }
+
+    /** @return whether a frozen layer normalises with its running statistics */
+    public final boolean useRunningStatsWhenFrozen() {
+        return useRunningStatsWhenFrozen;
+    }
+
+    /** @return whether this layer has affine parameters and none of them is trainable */
+    public final boolean isFrozen() {
         return weight != null && !weight.trainable() && !bias.trainable();
     }
 
-    /** @return whether the next forward pass normalises with batch statistics (and updates the running ones) */
-    public boolean usesBatchStatistics() {
-        return isTraining() && !(frozenUsesRunningStats && isFrozen());
+    /** @return whether the next forward pass normalises with batch statistics and updates the running ones */
+    public final boolean usesBatchStatistics() {
+        return isTraining() && !(useRunningStatsWhenFrozen && isFrozen());
     }
 
     @Override
-    public Tensor forward(Tensor input) {
+    public final Tensor forward(Tensor input) {
         int[] s = input.shape();
-        if (s.length != rank || s[1] != channels) {
-            throw new IllegalArgumentException(this + ": expected input of rank " + rank + " with " + channels
-                    + " channels in dimension 1, got " + Arrays.toString(s));
-        }
+        checkInput(s);
+        int rank = s.length;
         int[] axes = new int[rank - 1];
-        int[] bshape = new int[rank];
-        Arrays.fill(bshape, 1);
-        bshape[1] = channels;
+        int[] channelShape = new int[rank];
+        Arrays.fill(channelShape, 1);
+        channelShape[1] = channels;
         for (int i = 0, j = 0; i < rank; i++) {
             if (i != 1) {
                 axes[j++] = i;
@@ -93,30 +140,30 @@ public final class BatchNorm extends Module {
         if (usesBatchStatistics()) {
             int count = input.numel() / channels;
             if (count < 2) {
-                throw new IllegalArgumentException(this + ": training needs more than one value per channel, got input "
-                        + Arrays.toString(s));
+                throw new IllegalArgumentException(this + ": training needs more than one value per channel to estimate a"
+                        + " variance, got input " + Arrays.toString(s) + " (use eval() or a larger batch)");
             }
             mean = input.mean(axes, true);
             var = input.sub(mean).square().mean(axes, true);
             try (var ignored = GradMode.noGrad()) {
                 float unbias = count / (count - 1f);
-                setBuffer("running_mean", buffer("running_mean").mul(1 - momentum).add(mean.reshape(channels).mul(momentum)));
-                setBuffer("running_var", buffer("running_var").mul(1 - momentum)
-                        .add(var.reshape(channels).mul(momentum * unbias)));
+                setBuffer("running_mean", runningMean().mul(1 - momentum).add(mean.reshape(channels).mul(momentum)));
+                setBuffer("running_var", runningVar().mul(1 - momentum).add(var.reshape(channels).mul(momentum * unbias)));
+                setBuffer("num_batches_tracked", buffer("num_batches_tracked").add(1f));
             }
         } else {
-            mean = buffer("running_mean").reshape(bshape);
-            var = buffer("running_var").reshape(bshape);
+            mean = runningMean().reshape(channelShape);
+            var = runningVar().reshape(channelShape);
         }
         Tensor y = input.sub(mean).mul(var.add(eps).rsqrt());
         if (weight != null) {
-            y = y.mul(weight.value().reshape(bshape)).add(bias.value().reshape(bshape));
+            y = y.mul(weight.value().reshape(channelShape)).add(bias.value().reshape(channelShape));
         }
         return y;
     }
 
     @Override
     public String toString() {
-        return "BatchNorm" + (rank == 4 ? "2d" : "1d") + "(" + channels + ")";
+        return getClass().getSimpleName() + "(" + channels + (weight == null ? ", no affine" : "") + ")";
     }
 }

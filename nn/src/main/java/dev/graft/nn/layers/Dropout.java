@@ -15,11 +15,22 @@ public final class Dropout extends Module {
 
     /**
      * @param p drop probability in {@code [0, 1)}
-     * @param random mask source
+     * @param seed seed of the mask source, so that a training run can be repeated
+     */
+    public Dropout(float p, long seed) {
+        this(p, new Random(seed));
+    }
+
+    /**
+     * @param p drop probability in {@code [0, 1)}
+     * @param random mask source (shared with other layers when a whole model is built from one source)
      */
     public Dropout(float p, Random random) {
         if (!(p >= 0 && p < 1)) {
             throw new IllegalArgumentException("Dropout: p must be in [0, 1), got " + p);
+        }
+        if (random == null) {
+            throw new IllegalArgumentException("Dropout: random is null; expected a seeded java.util.Random");
         }
         this.p = p;
         this.random = random;

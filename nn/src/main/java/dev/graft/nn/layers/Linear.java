@@ -16,6 +16,17 @@ public final class Linear extends Module {
     private final Parameter bias;
 
     /**
+     * Creates a layer with a bias.
+     *
+     * @param inFeatures size of each input's last dimension
+     * @param outFeatures size of each output's last dimension
+     * @param random initialisation source
+     */
+    public Linear(int inFeatures, int outFeatures, Random random) {
+        this(inFeatures, outFeatures, true, random);
+    }
+
+    /**
      * @param inFeatures size of each input's last dimension
      * @param outFeatures size of each output's last dimension
      * @param bias whether to add a learned bias
@@ -26,10 +37,23 @@ public final class Linear extends Module {
         if (inFeatures < 1 || outFeatures < 1) {
             throw new IllegalArgumentException("Linear: features must be >= 1, got " + inFeatures + " -> " + outFeatures);
         }
+        if (random == null) {
+            throw new IllegalArgumentException("Linear: random is null; expected a seeded java.util.Random");
+        }
         this.inFeatures = inFeatures;
         this.outFeatures = outFeatures;
         this.weight = registerParameter("weight", Init.kaimingUniform(random, (float) Math.sqrt(5), outFeatures, inFeatures));
         this.bias = bias ? registerParameter("bias", Init.uniform(random, (float) (1 / Math.sqrt(inFeatures)), outFeatures)) : null;
+    }
+
+    /** @return the size of each input's last dimension */
+    public int inFeatures() {
+        return inFeatures;
+    }
+
+    /** @return the size of each output's last dimension */
+    public int outFeatures() {
+        return outFeatures;
     }
 
     @Override

@@ -23,13 +23,16 @@ public final class TransformerEncoderLayer extends Module {
      * @param dim model width
      * @param heads attention heads
      * @param hidden feed-forward width
-     * @param activation feed-forward activation (e.g. {@link Activation#gelu()})
+     * @param activation feed-forward activation, a fresh module such as {@link GELU} or {@link ReLU}
      * @param dropout drop probability after attention and feed-forward
      * @param preNorm normalise before each branch instead of after each sum
      * @param random initialisation and dropout source
      */
-    public TransformerEncoderLayer(int dim, int heads, int hidden, Activation activation, float dropout,
+    public TransformerEncoderLayer(int dim, int heads, int hidden, Module activation, float dropout,
                                    boolean preNorm, Random random) {
+        if (activation == null) {
+            throw new IllegalArgumentException("TransformerEncoderLayer: activation is null; expected a module such as new GELU()");
+        }
         this.preNorm = preNorm;
         this.attention = registerModule("attention", new MultiheadAttention(dim, heads, random));
         this.feedForward = registerModule("feedForward", new Sequential(new Linear(dim, hidden, true, random), activation,
@@ -55,5 +58,10 @@ public final class TransformerEncoderLayer extends Module {
         }
         Tensor x = norm1.forward(input.add(dropout.forward(attention.forward(input, keyPadding))));
         return norm2.forward(x.add(dropout.forward(feedForward.forward(x))));
+    }
+
+    @Override
+    public String toString() {
+        return "TransformerEncoderLayer(" + attention + ", " + (preNorm ? "pre-norm" : "post-norm") + ")";
     }
 }
