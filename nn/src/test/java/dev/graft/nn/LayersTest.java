@@ -2,15 +2,11 @@ package dev.graft.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.engine.Conv2dSpec;
 import dev.graft.engine.Tensor;
-import dev.graft.nn.layers.BatchNorm;
 import dev.graft.nn.layers.BatchNorm2d;
 import dev.graft.nn.layers.Conv2d;
 import dev.graft.nn.layers.Dropout;
@@ -72,104 +68,6 @@ class LayersTest {
                 List.copyOf(net.namedParameters().keySet()));
         assertEquals(List.of("1.running_mean", "1.running_var", "1.num_batches_tracked"), List.copyOf(net.namedBuffers().keySet()));
         assertArrayEquals(new int[] {5, 3}, net.forward(Tensor.randn(4, 5, 2, 4, 4)).shape());
-    }
-
-    @Test
-    void batchNormTrainsOnBatchStatisticsAndUpdatesRunningOnes() {
-        BatchNorm bn = new BatchNorm2d(2);
-        Tensor x = Tensor.randn(5, 3, 2, 2, 3).mul(2f).add(1f);
-        float[] xs = x.toArray();
-        float[] y = bn.forward(x).toArray();
-        float[] rm = bn.namedBuffers().get("running_mean").toArray();
-        float[] rv = bn.namedBuffers().get("running_var").toArray();
-        for (int c = 0; c < 2; c++) {
-            double sum = 0;
-            double sq = 0;
-            int n = 0;
-            for (int i = 0; i < 3; i++) {
-                for (int k = 0; k < 6; k++) {
-                    double v = xs[(i * 2 + c) * 6 + k];
-                    sum += v;
-                    sq += v * v;
-                    n++;
-                }
-            }
-            double mean = sum / n;
-            double var = sq / n - mean * mean;
-            for (int i = 0; i < 3; i++) {
-                for (int k = 0; k < 6; k++) {
-                    int idx = (i * 2 + c) * 6 + k;
-                    assertEquals((xs[idx] - mean) / Math.sqrt(var + 1e-5), y[idx], 1e-4);
-                }
-            }
-            assertEquals(0.1 * mean, rm[c], 1e-5);
-            assertEquals(0.9 + 0.1 * var * n / (n - 1), rv[c], 1e-4);
-        }
-        bn.eval();
-        float[] e = bn.forward(x).toArray();
-        assertEquals((xs[0] - rm[0]) / Math.sqrt(rv[0] + 1e-5), e[0], 1e-4);
-    }
-
-    @Test
-    void frozenBatchNormKeepsRunningStatisticsWhileTheModelTrains() {
-        Sequential net = smallCnn(new Random(4));
-        net.freeze("1");
-        BatchNorm bn = (BatchNorm) net.get(1);
-        assertTrue(bn.isFrozen());
-        assertFalse(bn.usesBatchStatistics());
-        net.train();
-        float[] before = bn.namedBuffers().get("running_mean").toArray();
-        net.forward(Tensor.randn(5, 4, 2, 4, 4)).sum().backward();
-        assertArrayEquals(before, bn.namedBuffers().get("running_mean").toArray());
-        bn.setUseRunningStatsWhenFrozen(false);
-        net.forward(Tensor.randn(6, 4, 2, 4, 4));
-        assertFalse(java.util.Arrays.equals(before, bn.namedBuffers().get("running_mean").toArray()));
-    }
-
-    @Test
-    void freezingBySelectors() {
-        Sequential net = smallCnn(new Random(5));
-        net.freeze("**.bias");
-        assertFalse(net.namedParameters().get("0.bias").trainable());
-        assertTrue(net.namedParameters().get("0.weight").trainable());
-        net.unfreeze();
-        net.freeze("0");
-        assertFalse(net.namedParameters().get("0.weight").trainable());
-        assertFalse(net.namedParameters().get("0.bias").trainable());
-        net.unfreeze();
-        net.freezeRegex(java.util.regex.Pattern.compile("[15]\\.weight"));
-        assertEquals(4 * 2 * 9 + 4 + 4 + 3, net.trainableParameterCount());
-        assertEquals(4 + 16 * 3, net.frozenParameterCount());
-        net.freezeAllButLast(1);
-        assertEquals(16 * 3 + 3, net.trainableParameterCount());
-        assertTrue(net.parameterSummary().contains("5.weight"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> net.freeze("layer9.*"));
-        assertTrue(e.getMessage().contains("layer9.*"), e.getMessage());
-    }
-
-    /** Remembers the last tensor that passed through it. */
-    private static final class Probe extends Module {
-        Tensor seen;
-
-        @Override
-        public Tensor forward(Tensor input) {
-            seen = input;
-            return input;
-        }
-    }
-
-    @Test
-    void aFrozenPrefixRecordsNoBackwardWork() {
-        Random r = new Random(6);
-        Linear frozen = new Linear(4, 8, true, r);
-        Probe probe = new Probe();
-        Linear head = new Linear(8, 2, true, r);
-        Sequential net = new Sequential(frozen, new ReLU(), probe, head);
-        net.freeze("0");
-        net.forward(Tensor.randn(7, 3, 4)).sum().backward();
-        assertFalse(probe.seen.requiresGrad(), "the frozen prefix must leave nothing on the tape");
-        assertNull(frozen.weight().grad());
-        assertNotNull(head.weight().grad());
     }
 
     @Test
