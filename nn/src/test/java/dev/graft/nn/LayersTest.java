@@ -89,6 +89,112 @@ class LayersTest {
     }
 
     @Test
+    void dropoutIsReproducibleFromItsSeedAndPassesGradientsThroughTheMask() {
+        Tensor x = Tensor.randn(20, 1000).requiresGrad(true);
+        float[] a = new Dropout(0.5f, 42L).forward(x).toArray();
+        assertArrayEquals(a, new Dropout(0.5f, 42L).forward(x).toArray());
+        Dropout d = new Dropout(0.5f, 43L);
+        Tensor y = d.forward(x);
+        y.sum().backward();
+        float[] ys = y.toArray();
+        float[] g = x.grad().toArray();
+        for (int i = 0; i < g.length; i++) {
+            assertEquals(ys[i] == 0f ? 0f : 2f, g[i], 1e-6, "gradient is the scaled mask");
+        }
+        assertThrows(IllegalArgumentException.class, () -> new Dropout(1f, 1L));
+    }
+
+    /** Grouped, strided, dilated, padded convolution written out with the torch.nn.Conv2d weight layout. */
+    @Test
+    void groupedConvolutionMatchesTheDefinition() {
+        int n = 2, cin = 4, cout = 6, groups = 2, k = 3, h = 7, w = 6, stride = 2, pad = 1, dil = 2;
+        Conv2d conv = new Conv2d(cin, cout, k, stride, pad, dil, groups, true, new Random(21));
+        float[] x = Tensor.randn(22, n, cin, h, w).toArray();
+        Tensor out = conv.forward(Tensor.of(x, n, cin, h, w));
+        int oh = (h + 2 * pad - dil * (k - 1) - 1) / stride + 1;
+        int ow = (w + 2 * pad - dil * (k - 1) - 1) / stride + 1;
+        assertArrayEquals(new int[] {n, cout, oh, ow}, out.shape());
+        float[] wt = conv.weight().value().toArray();
+        float[] b = conv.bias().value().toArray();
+        float[] y = out.toArray();
+        int cinG = cin / groups;
+        int coutG = cout / groups;
+        for (int bn = 0; bn < n; bn++) {
+            for (int o = 0; o < cout; o++) {
+                int g = o / coutG;
+                for (int i = 0; i < oh; i++) {
+                    for (int j = 0; j < ow; j++) {
+                        double s = b[o];
+                        for (int c = 0; c < cinG; c++) {
+                            for (int p = 0; p < k; p++) {
+                                for (int q = 0; q < k; q++) {
+                                    int r = i * stride - pad + p * dil;
+                                    int col = j * stride - pad + q * dil;
+                                    if (r >= 0 && r < h && col >= 0 && col < w) {
+                                        s += (double) x[((bn * cin + g * cinG + c) * h + r) * w + col]
+                                                * wt[((o * cinG + c) * k + p) * k + q];
+                                    }
+                                }
+                            }
+                        }
+                        assertEquals(s, y[((bn * cout + o) * oh + i) * ow + j], 1e-4);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void depthwiseConvolutionAndBadInput() {
+        Conv2d dw = new Conv2d(5, 5, 3, 1, 1, 1, 5, false, new Random(23));
+        assertArrayEquals(new int[] {5, 1, 3, 3}, dw.weight().shape());
+        assertArrayEquals(new int[] {2, 5, 8, 8}, dw.forward(Tensor.ones(2, 5, 8, 8)).shape());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> dw.forward(Tensor.ones(2, 3, 8, 8)));
+        assertTrue(e.getMessage().contains("Conv2d(5 -> 5") && e.getMessage().contains("[N, 5, H, W]")
+                && e.getMessage().contains("[2, 3, 8, 8]"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new Conv2d(5, 4, 3, 1, 0, 1, 2, true, new Random(1)));
+    }
+
+    @Test
+    void initialisersHaveTheirDocumentedSpread() {
+        int[] shape = {200, 50, 3, 3};
+        double fanIn = 50 * 9;
+        double fanOut = 200 * 9;
+        assertEquals(Math.sqrt(2 / fanIn), std(Init.kaimingNormal(1L, shape)), 0.02 * Math.sqrt(2 / fanIn));
+        assertEquals(Math.sqrt(2 / (fanIn + fanOut)), std(Init.xavierNormal(2L, shape)), 0.02 * Math.sqrt(2 / (fanIn + fanOut)));
+        double xavierBound = Math.sqrt(6 / (fanIn + fanOut));
+        assertEquals(xavierBound, maxAbs(Init.xavierUniform(3L, shape)), 0.01 * xavierBound);
+        assertEquals(xavierBound / Math.sqrt(3), std(Init.xavierUniform(3L, shape)), 0.02 * xavierBound);
+        double kaimingBound = Math.sqrt(6 / fanIn);
+        assertEquals(kaimingBound, maxAbs(Init.kaimingUniform(4L, 0f, shape)), 0.01 * kaimingBound);
+        assertArrayEquals(Init.kaimingUniform(5L, 0f, 4, 4).toArray(), Init.kaimingUniform(5L, 0f, 4, 4).toArray());
+        Conv2d conv = new Conv2d(50, 200, 3, new Random(6));
+        assertEquals(1 / Math.sqrt(fanIn), maxAbs(conv.weight().value()), 0.01 / Math.sqrt(fanIn),
+                "PyTorch's kaiming_uniform(a=sqrt(5)) bound is 1/sqrt(fanIn)");
+        assertTrue(maxAbs(conv.bias().value()) <= 1 / Math.sqrt(fanIn));
+    }
+
+    private static double std(Tensor t) {
+        float[] v = t.toArray();
+        double s = 0;
+        double sq = 0;
+        for (float f : v) {
+            s += f;
+            sq += (double) f * f;
+        }
+        double mean = s / v.length;
+        return Math.sqrt(sq / v.length - mean * mean);
+    }
+
+    private static double maxAbs(Tensor t) {
+        double m = 0;
+        for (float f : t.toArray()) {
+            m = Math.max(m, Math.abs(f));
+        }
+        return m;
+    }
+
+    @Test
     void stateDictRoundTrip() {
         Sequential a = smallCnn(new Random(10));
         a.forward(Tensor.randn(11, 3, 2, 4, 4));

@@ -13,6 +13,7 @@ import dev.graft.nn.layers.Embedding;
 import dev.graft.nn.layers.GELU;
 import dev.graft.nn.layers.LayerNorm;
 import dev.graft.nn.layers.Linear;
+import dev.graft.nn.layers.ReLU;
 import dev.graft.nn.layers.MultiheadAttention;
 import dev.graft.nn.layers.Residual;
 import dev.graft.nn.layers.TransformerEncoderLayer;
@@ -38,6 +39,105 @@ class TransformerLayersTest {
             for (int i = 0; i < 5; i++) {
                 assertEquals((x[r * 5 + i] - mean) / Math.sqrt(var + 1e-5), y[r * 5 + i], 1e-4);
             }
+        }
+    }
+
+    /** y = x W^T + b for one row, in doubles. */
+    private static double[] linear(double[] x, float[] w, float[] b, int out) {
+        double[] y = new double[out];
+        for (int o = 0; o < out; o++) {
+            double s = b[o];
+            for (int i = 0; i < x.length; i++) {
+                s += x[i] * w[o * x.length + i];
+            }
+            y[o] = s;
+        }
+        return y;
+    }
+
+    private static float[] param(Module m, String name) {
+        return m.getParameter(name).value().toArray();
+    }
+
+    @Test
+    void attentionMatchesScaledDotProductWrittenOut() {
+        int dim = 6;
+        int heads = 3;
+        int hd = dim / heads;
+        int batch = 2;
+        int seq = 4;
+        MultiheadAttention mha = new MultiheadAttention(dim, heads, new Random(11));
+        float[] x = Tensor.randn(12, batch, seq, dim).toArray();
+        boolean[] pad = {false, false, false, false, false, true, false, true};
+        float[] y = mha.forward(Tensor.of(x, batch, seq, dim), BoolTensor.of(pad, batch, seq)).toArray();
+        for (int b = 0; b < batch; b++) {
+            double[][] q = new double[seq][];
+            double[][] k = new double[seq][];
+            double[][] v = new double[seq][];
+            for (int i = 0; i < seq; i++) {
+                double[] row = new double[dim];
+                for (int d = 0; d < dim; d++) {
+                    row[d] = x[(b * seq + i) * dim + d];
+                }
+                q[i] = linear(row, param(mha, "query.weight"), param(mha, "query.bias"), dim);
+                k[i] = linear(row, param(mha, "key.weight"), param(mha, "key.bias"), dim);
+                v[i] = linear(row, param(mha, "value.weight"), param(mha, "value.bias"), dim);
+            }
+            for (int i = 0; i < seq; i++) {
+                double[] attended = new double[dim];
+                for (int h = 0; h < heads; h++) {
+                    double[] score = new double[seq];
+                    double max = Double.NEGATIVE_INFINITY;
+                    for (int j = 0; j < seq; j++) {
+                        double s = 0;
+                        for (int d = h * hd; d < (h + 1) * hd; d++) {
+                            s += q[i][d] * k[j][d];
+                        }
+                        score[j] = s / Math.sqrt(hd);
+                        if (!pad[b * seq + j]) {
+                            max = Math.max(max, score[j]);
+                        }
+                    }
+                    double z = 0;
+                    for (int j = 0; j < seq; j++) {
+                        score[j] = pad[b * seq + j] ? 0 : Math.exp(score[j] - max);
+                        z += score[j];
+                    }
+                    for (int j = 0; j < seq; j++) {
+                        for (int d = h * hd; d < (h + 1) * hd; d++) {
+                            attended[d] += score[j] / z * v[j][d];
+                        }
+                    }
+                }
+                double[] expected = linear(attended, param(mha, "out.weight"), param(mha, "out.bias"), dim);
+                for (int d = 0; d < dim; d++) {
+                    assertEquals(expected[d], y[(b * seq + i) * dim + d], 1e-5, "batch " + b + ", position " + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void encoderLayerComposesItsPartsInEval() {
+        for (boolean pre : new boolean[] {false, true}) {
+            TransformerEncoderLayer layer = new TransformerEncoderLayer(8, 2, 16, new ReLU(), 0.5f, pre, new Random(13));
+            layer.eval();
+            Tensor x = Tensor.randn(14, 2, 3, 8);
+            Module attention = layer.getSubmodule("attention");
+            Module ff = layer.getSubmodule("feedForward");
+            Module n1 = layer.getSubmodule("norm1");
+            Module n2 = layer.getSubmodule("norm2");
+            Tensor expected;
+            if (pre) {
+                Tensor h = x.add(attention.forward(n1.forward(x)));
+                expected = h.add(ff.forward(n2.forward(h)));
+            } else {
+                Tensor h = n1.forward(x.add(attention.forward(x)));
+                expected = n2.forward(h.add(ff.forward(h)));
+            }
+            assertArrayEquals(expected.toArray(), layer.forward(x).toArray(), 1e-6f);
+            layer.train();
+            assertTrue(!java.util.Arrays.equals(expected.toArray(), layer.forward(x).toArray()), "dropout acts in training");
         }
     }
 
