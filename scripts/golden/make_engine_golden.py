@@ -181,6 +181,7 @@ class Case:
                     g = torch.zeros_like(self.leaves[n])
                 self.lines.append(f"grad {n} {shape(g)} {vals(g)}")
         if torch.get_default_dtype() == torch.float64:
+            assert self.name not in STORED, f"two cases named {self.name}"
             STORED[self.name] = self.lines
             with open(os.path.join(OUT, self.name + ".txt"), "w") as f:
                 f.write("".join(line.rstrip() + "\n" for line in self.lines))
@@ -274,7 +275,7 @@ def binary_cases():
             c.outputs(fn(a, value))
     c = case("pow_scalar_half", "pow_scalar").attr("value", 0.5)
     c.outputs(torch.pow(c.uniform("a", 0.25, 4.0, 3, 4), 0.5))
-    c = case("pow_scalar_2", "pow_scalar").attr("value", 2.0)
+    c = case("pow_scalar_square", "pow_scalar").attr("value", 2.0)
     c.outputs(torch.pow(c.uniform("a", 0.25, 4.0, 3, 4), 2.0))
 
 
