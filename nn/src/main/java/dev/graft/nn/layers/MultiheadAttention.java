@@ -8,8 +8,11 @@ import java.util.Random;
 
 /**
  * Multi-head scaled dot-product self-attention over {@code [batch, seq, dim]} input, with
- * separate query, key, value and output projections. A key padding mask ({@code [batch, seq]},
- * true = padding) keeps padded positions from being attended to.
+ * separate query, key, value and output projections (submodules {@code query}, {@code key},
+ * {@code value}, {@code out}), computed with matmul and softmax. A key padding mask
+ * ({@code [batch, seq]}, true = padding) keeps padded positions from being attended to: their
+ * scores become minus infinity before the softmax, so they get exactly zero weight. A row whose
+ * keys are all padding has nothing to attend to and yields NaN, as in PyTorch.
  */
 public final class MultiheadAttention extends Module {
 
@@ -19,13 +22,26 @@ public final class MultiheadAttention extends Module {
     private final Linear key;
     private final Linear value;
     private final Linear out;
+    private final Dropout attentionDropout;
 
     /**
+     * Creates the layer without dropout on the attention weights.
+     *
      * @param dim model width, divisible by {@code heads}
      * @param heads number of heads
      * @param random initialisation source
      */
     public MultiheadAttention(int dim, int heads, Random random) {
+        this(dim, heads, 0f, random);
+    }
+
+    /**
+     * @param dim model width, divisible by {@code heads}
+     * @param heads number of heads
+     * @param dropout probability of dropping an attention weight in training, as PyTorch's {@code dropout}
+     * @param random initialisation and dropout source
+     */
+    public MultiheadAttention(int dim, int heads, float dropout, Random random) {
         if (heads < 1 || dim % heads != 0) {
             throw new IllegalArgumentException("MultiheadAttention: dim " + dim + " must be divisible by heads " + heads);
         }
@@ -35,6 +51,7 @@ public final class MultiheadAttention extends Module {
         this.key = registerModule("key", new Linear(dim, dim, true, random));
         this.value = registerModule("value", new Linear(dim, dim, true, random));
         this.out = registerModule("out", new Linear(dim, dim, true, random));
+        this.attentionDropout = registerModule("dropout", new Dropout(dropout, random));
     }
 
     @Override
@@ -67,7 +84,7 @@ public final class MultiheadAttention extends Module {
             BoolTensor masked = BoolTensor.of(keyPadding.toArray(), b, 1, 1, n);
             scores = Tensor.where(masked, Tensor.scalar(Float.NEGATIVE_INFINITY), scores);
         }
-        Tensor attended = scores.softmax(-1).matmul(v);
+        Tensor attended = attentionDropout.forward(scores.softmax(-1)).matmul(v);
         return out.forward(attended.permute(0, 2, 1, 3).reshape(b, n, dim));
     }
 

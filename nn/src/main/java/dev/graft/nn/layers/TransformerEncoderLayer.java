@@ -24,17 +24,19 @@ public final class TransformerEncoderLayer extends Module {
      * @param heads attention heads
      * @param hidden feed-forward width
      * @param activation feed-forward activation, a fresh module such as {@link GELU} or {@link ReLU}
-     * @param dropout drop probability after attention and feed-forward
+     * @param dropout drop probability on the attention weights, inside the feed-forward network and on
+     *     each branch before its residual sum (PyTorch's placement)
      * @param preNorm normalise before each branch instead of after each sum
      * @param random initialisation and dropout source
      */
     public TransformerEncoderLayer(int dim, int heads, int hidden, Module activation, float dropout,
                                    boolean preNorm, Random random) {
         if (activation == null) {
-            throw new IllegalArgumentException("TransformerEncoderLayer: activation is null; expected a module such as new GELU()");
+            throw new IllegalArgumentException("TransformerEncoderLayer: activation is null; expected a module such as"
+                    + " new GELU()");
         }
         this.preNorm = preNorm;
-        this.attention = registerModule("attention", new MultiheadAttention(dim, heads, random));
+        this.attention = registerModule("attention", new MultiheadAttention(dim, heads, dropout, random));
         this.feedForward = registerModule("feedForward", new Sequential(new Linear(dim, hidden, true, random), activation,
                 new Dropout(dropout, random), new Linear(hidden, dim, true, random)));
         this.norm1 = registerModule("norm1", new LayerNorm(dim, 1e-5f));
