@@ -14,9 +14,12 @@ import dev.graft.nn.layers.GELU;
 import dev.graft.nn.layers.LayerNorm;
 import dev.graft.nn.layers.Linear;
 import dev.graft.nn.layers.ReLU;
+import dev.graft.nn.layers.Sequential;
 import dev.graft.nn.layers.MultiheadAttention;
 import dev.graft.nn.layers.Residual;
 import dev.graft.nn.layers.TransformerEncoderLayer;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -79,9 +82,10 @@ class TransformerLayersTest {
                 for (int d = 0; d < dim; d++) {
                     row[d] = x[(b * seq + i) * dim + d];
                 }
-                q[i] = linear(row, param(mha, "query.weight"), param(mha, "query.bias"), dim);
-                k[i] = linear(row, param(mha, "key.weight"), param(mha, "key.bias"), dim);
-                v[i] = linear(row, param(mha, "value.weight"), param(mha, "value.bias"), dim);
+                double[] qkv = linear(row, param(mha, "in_proj_weight"), param(mha, "in_proj_bias"), 3 * dim);
+                q[i] = Arrays.copyOfRange(qkv, 0, dim);
+                k[i] = Arrays.copyOfRange(qkv, dim, 2 * dim);
+                v[i] = Arrays.copyOfRange(qkv, 2 * dim, 3 * dim);
             }
             for (int i = 0; i < seq; i++) {
                 double[] attended = new double[dim];
@@ -109,7 +113,7 @@ class TransformerLayersTest {
                         }
                     }
                 }
-                double[] expected = linear(attended, param(mha, "out.weight"), param(mha, "out.bias"), dim);
+                double[] expected = linear(attended, param(mha, "out_proj.weight"), param(mha, "out_proj.bias"), dim);
                 for (int d = 0; d < dim; d++) {
                     assertEquals(expected[d], y[(b * seq + i) * dim + d], 1e-5, "batch " + b + ", position " + i);
                 }
@@ -123,8 +127,9 @@ class TransformerLayersTest {
             TransformerEncoderLayer layer = new TransformerEncoderLayer(8, 2, 16, new ReLU(), 0.5f, pre, new Random(13));
             layer.eval();
             Tensor x = Tensor.randn(14, 2, 3, 8);
-            Module attention = layer.getSubmodule("attention");
-            Module ff = layer.getSubmodule("feedForward");
+            Module attention = layer.getSubmodule("self_attn");
+            Module ff = new Sequential(layer.getSubmodule("linear1"), layer.getSubmodule("activation"),
+                    layer.getSubmodule("linear2"));
             Module n1 = layer.getSubmodule("norm1");
             Module n2 = layer.getSubmodule("norm2");
             Tensor expected;
@@ -136,6 +141,10 @@ class TransformerLayersTest {
                 expected = n2.forward(h.add(ff.forward(h)));
             }
             assertArrayEquals(expected.toArray(), layer.forward(x).toArray(), 1e-6f);
+            assertEquals(List.of("self_attn.in_proj_weight", "self_attn.in_proj_bias", "self_attn.out_proj.weight",
+                    "self_attn.out_proj.bias", "linear1.weight", "linear1.bias", "linear2.weight", "linear2.bias",
+                    "norm1.weight", "norm1.bias", "norm2.weight", "norm2.bias"), List.copyOf(layer.stateDict().keySet()),
+                    "torch.nn.TransformerEncoderLayer's state dict names");
             layer.train();
             assertTrue(!java.util.Arrays.equals(expected.toArray(), layer.forward(x).toArray()), "dropout acts in training");
         }

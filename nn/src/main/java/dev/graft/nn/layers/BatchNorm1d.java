@@ -30,7 +30,8 @@ public final class BatchNorm1d extends BatchNorm {
     @Override
     protected void checkInput(int[] s) {
         if ((s.length != 2 && s.length != 3) || s[1] != channels()) {
-            throw new IllegalArgumentException(this + ": expected input [N, " + channels() + "] or [N, " + channels() + ", L], got " + Arrays.toString(s));
+            throw new IllegalArgumentException(this + ": expected input [N, " + channels() + "] or [N, " + channels()
+                    + ", L], got " + Arrays.toString(s));
         }
     }
 }

@@ -30,7 +30,8 @@ public final class BatchNorm2d extends BatchNorm {
     @Override
     protected void checkInput(int[] s) {
         if ((s.length != 4) || s[1] != channels()) {
-            throw new IllegalArgumentException(this + ": expected input [N, " + channels() + ", H, W], got " + Arrays.toString(s));
+            throw new IllegalArgumentException(this + ": expected input [N, " + channels() + ", H, W], got "
+                    + Arrays.toString(s));
         }
     }
 }

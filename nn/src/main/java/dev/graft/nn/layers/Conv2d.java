@@ -72,7 +72,8 @@ public final class Conv2d extends Module {
         this.spec = spec;
         int[] shape = {outChannels, inChannels / spec.groups(), kernel, kernel};
         this.weight = registerParameter("weight", Init.kaimingUniform(random, (float) Math.sqrt(5), shape));
-        this.bias = bias ? registerParameter("bias", Init.uniform(random, (float) (1 / Math.sqrt(Init.fanIn(shape))), outChannels)) : null;
+        float biasBound = (float) (1 / Math.sqrt(Init.fanIn(shape)));
+        this.bias = bias ? registerParameter("bias", Init.uniform(random, biasBound, outChannels)) : null;
     }
 
     @Override

@@ -5,13 +5,27 @@ import dev.graft.nn.Module;
 import dev.graft.nn.Parameter;
 import java.util.Arrays;
 
-/** Normalises over the last dimension with a learned scale and shift, as torch.nn.LayerNorm(features). */
+/**
+ * Normalises each vector along the last dimension to zero mean and unit (biased) variance, then
+ * applies a learned per-feature scale ({@code weight}, initially 1) and shift ({@code bias},
+ * initially 0), as torch.nn.LayerNorm(features). Unlike batch norm it keeps no running state, so
+ * train and eval mode compute the same thing.
+ */
 public final class LayerNorm extends Module {
 
     private final int features;
     private final float eps;
     private final Parameter weight;
     private final Parameter bias;
+
+    /**
+     * Creates the layer with PyTorch's default eps, 1e-5.
+     *
+     * @param features size of the last dimension
+     */
+    public LayerNorm(int features) {
+        this(features, 1e-5f);
+    }
 
     /**
      * @param features size of the last dimension

@@ -43,7 +43,8 @@ public final class Linear extends Module {
         this.inFeatures = inFeatures;
         this.outFeatures = outFeatures;
         this.weight = registerParameter("weight", Init.kaimingUniform(random, (float) Math.sqrt(5), outFeatures, inFeatures));
-        this.bias = bias ? registerParameter("bias", Init.uniform(random, (float) (1 / Math.sqrt(inFeatures)), outFeatures)) : null;
+        float biasBound = (float) (1 / Math.sqrt(inFeatures));
+        this.bias = bias ? registerParameter("bias", Init.uniform(random, biasBound, outFeatures)) : null;
     }
 
     /** @return the size of each input's last dimension */
