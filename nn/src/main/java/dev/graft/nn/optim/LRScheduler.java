@@ -1,0 +1,60 @@
+package dev.graft.nn.optim;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Sets the learning rate of every parameter group of an optimizer as a function of the epoch (or
+ * step) count, scaling from each group's {@linkplain ParamGroup#initialLr() initial rate}, as
+ * PyTorch's {@code LRScheduler}. The rate for epoch 0 is applied on construction; each
+ * {@link #step()} advances the count by one and applies the next rate.
+ */
+public abstract class LRScheduler {
+
+    private final Optimizer optimizer;
+    private int lastEpoch;
+
+    /** @param optimizer the optimizer whose groups this scheduler drives */
+    protected LRScheduler(Optimizer optimizer) {
+        this.optimizer = optimizer;
+    }
+
+    /** Applies the rate of epoch 0; subclasses call this at the end of their constructor. */
+    protected final void start() {
+        lastEpoch = 0;
+        apply();
+    }
+
+    /**
+     * @param epoch the number of {@link #step()} calls so far
+     * @param baseLr the group's initial learning rate
+     * @return the group's learning rate at {@code epoch}
+     */
+    protected abstract double lrAt(int epoch, double baseLr);
+
+    /** Advances one epoch (or step) and applies its learning rates. */
+    public final void step() {
+        lastEpoch++;
+        apply();
+    }
+
+    private void apply() {
+        for (ParamGroup g : optimizer.paramGroups()) {
+            g.setLr(lrAt(lastEpoch, g.initialLr()));
+        }
+    }
+
+    /** @return the number of {@link #step()} calls so far */
+    public final int lastEpoch() {
+        return lastEpoch;
+    }
+
+    /** @return the learning rate of every group, in group order */
+    public final List<Double> lastLr() {
+        List<Double> out = new ArrayList<>();
+        for (ParamGroup g : optimizer.paramGroups()) {
+            out.add(g.lr());
+        }
+        return out;
+    }
+}
