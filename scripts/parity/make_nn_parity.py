@@ -15,6 +15,10 @@ Outputs, in nn/src/test/resources/parity/:
                            optional <case>.weight / <case>.pos_weight, the loss <case>.out and the
                            gradient of out.sum() with respect to the input, <case>.grad. The
                            metadata maps each case name to a JSON object of its settings.
+  optimizers.safetensors   single-tensor updates: <case>.init, grads (one row per step) and
+                           <case>.trajectory (the parameter after each step), settings in metadata.
+  schedulers.safetensors   <case>.lr: the learning rate of each group (columns) before each step
+                           (rows); metric sequences for ReduceLROnPlateau; settings in metadata.
   <model>_<optim>.safetensors
                            a training run: init.<name> (initial state dict), batch<k>.x and
                            batch<k>.y (step s uses batch s % BATCHES), loss (the loss before each
@@ -147,14 +151,88 @@ def loss_cases():
     write_safetensors(os.path.join(OUT, "losses.safetensors"), tensors, meta)
 
 
+# ------------------------------------------------------------------------------------------ optimizers
+
+def optimizer_cases():
+    g = torch.Generator().manual_seed(99)
+    init = torch.randn(2, 3, generator=g)
+    grads = torch.randn(6, 2, 3, generator=g)
+    tensors = {"init": init, "grads": grads}
+    meta = {}
+    configs = {
+        "sgd_plain": ("SGD", {"lr": 0.1}),
+        "sgd_momentum_dampening_wd": ("SGD", {"lr": 0.1, "momentum": 0.8, "dampening": 0.3, "weight_decay": 0.05}),
+        "sgd_nesterov": ("SGD", {"lr": 0.05, "momentum": 0.9, "nesterov": True, "weight_decay": 0.01}),
+        "adam": ("Adam", {"lr": 0.01, "betas": (0.8, 0.99), "eps": 1e-6, "weight_decay": 0.1}),
+        "adamw": ("AdamW", {"lr": 0.01, "betas": (0.9, 0.999), "eps": 1e-8, "weight_decay": 0.2}),
+        "rmsprop": ("RMSprop", {"lr": 0.01, "alpha": 0.9, "eps": 1e-8}),
+        "rmsprop_centered_momentum_wd": ("RMSprop", {"lr": 0.01, "alpha": 0.95, "eps": 1e-6, "momentum": 0.7,
+                                                     "centered": True, "weight_decay": 0.05}),
+    }
+    for name, (kind, kwargs) in configs.items():
+        p = torch.nn.Parameter(init.clone())
+        opt = getattr(torch.optim, kind)([p], **kwargs)
+        rows = []
+        for k in range(grads.shape[0]):
+            p.grad = grads[k].clone()
+            opt.step()
+            rows.append(p.detach().clone())
+        tensors[f"{name}.trajectory"] = torch.stack(rows)
+        settings = dict(kwargs)
+        settings["type"] = kind
+        meta[name] = json.dumps(settings)
+    write_safetensors(os.path.join(OUT, "optimizers.safetensors"), tensors, meta)
+
+
+def scheduler_cases():
+    tensors, meta = {}, {}
+
+    def record(name, settings, make, steps, metrics=None):
+        groups = [{"params": [torch.nn.Parameter(torch.zeros(1))], "lr": lr} for lr in (0.1, 0.02)]
+        opt = torch.optim.SGD(groups, lr=0.1, momentum=0.9)
+        sched = make(opt)
+        rows = []
+        for k in range(steps):
+            rows.append([g["lr"] for g in opt.param_groups])
+            opt.step()
+            sched.step(metrics[k]) if metrics is not None else sched.step()
+        rows.append([g["lr"] for g in opt.param_groups])
+        tensors[f"{name}.lr"] = torch.tensor(rows, dtype=torch.float32)
+        if metrics is not None:
+            tensors[f"{name}.metric"] = torch.tensor(metrics, dtype=torch.float32)
+        meta[name] = json.dumps(settings)
+
+    S = torch.optim.lr_scheduler
+    record("step", {"step_size": 3, "gamma": 0.5}, lambda o: S.StepLR(o, 3, 0.5), 10)
+    record("exponential", {"gamma": 0.8}, lambda o: S.ExponentialLR(o, 0.8), 10)
+    record("one_cycle", {"total_steps": 12, "pct_start": 0.25, "div_factor": 10.0, "final_div_factor": 100.0},
+           lambda o: S.OneCycleLR(o, max_lr=[0.1, 0.02], total_steps=12, pct_start=0.25, div_factor=10.0,
+                                  final_div_factor=100.0, cycle_momentum=False), 11)
+    min_metrics = [1.0, 0.9, 0.95, 0.9, 0.91, 0.92, 0.89999, 0.93, 0.5, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6]
+    record("plateau_min", {"mode": "min", "factor": 0.5, "patience": 2, "threshold": 1e-3, "threshold_mode": "rel",
+                           "cooldown": 1, "min_lr": 0.004},
+           lambda o: S.ReduceLROnPlateau(o, mode="min", factor=0.5, patience=2, threshold=1e-3, cooldown=1,
+                                         min_lr=0.004), len(min_metrics), min_metrics)
+    max_metrics = [0.1, 0.2, 0.25, 0.25, 0.3, 0.29, 0.28, 0.31, 0.3, 0.2, 0.2, 0.2]
+    record("plateau_max_abs", {"mode": "max", "factor": 0.1, "patience": 1, "threshold": 0.02,
+                               "threshold_mode": "abs", "cooldown": 0, "min_lr": 0.0},
+           lambda o: S.ReduceLROnPlateau(o, mode="max", factor=0.1, patience=1, threshold=0.02,
+                                         threshold_mode="abs"), len(max_metrics), max_metrics)
+    write_safetensors(os.path.join(OUT, "schedulers.safetensors"), tensors, meta)
+
+
 # ------------------------------------------------------------------------------------------ training
 
 class SmallCnn(nn.Module):
-    """conv 3x3 -> BatchNorm2d -> ReLU -> maxpool 2 -> flatten -> linear."""
+    """conv 3x3 -> BatchNorm2d -> ReLU -> maxpool 2 -> flatten -> linear.
+
+    The convolution has no bias, as usual before BatchNorm: such a bias gets a gradient that is
+    pure rounding noise, which Adam's normalisation would amplify into arbitrary updates.
+    """
 
     def __init__(self):
         super().__init__()
-        self.conv = nn.Conv2d(1, 4, 3, padding=1)
+        self.conv = nn.Conv2d(1, 4, 3, padding=1, bias=False)
         self.bn = nn.BatchNorm2d(4)
         self.fc = nn.Linear(36, 3)
 
@@ -246,4 +324,6 @@ if __name__ == "__main__":
     torch.set_num_threads(1)
     os.makedirs(OUT, exist_ok=True)
     loss_cases()
+    optimizer_cases()
+    scheduler_cases()
     training_runs()
