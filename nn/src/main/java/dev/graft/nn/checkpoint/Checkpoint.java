@@ -14,7 +14,9 @@ import java.util.Map;
 /**
  * Saves and restores training state as one safetensors file: the module's parameters and buffers
  * under their dotted names (so other tools read the weights directly) and, optionally, the
- * optimizer's state under {@value #OPTIMIZER_PREFIX}{@code <index>.<slot>}. Saving is atomic.
+ * optimizer's state under {@value #OPTIMIZER_PREFIX}{@code <index>.<slot>}, with each param
+ * group's current learning rate in the metadata (as exact decimal text, so a rate lowered by a
+ * scheduler survives a restart). Saving is atomic.
  */
 public final class Checkpoint {
 
@@ -23,6 +25,9 @@ public final class Checkpoint {
 
     /** Metadata key recording the optimizer's class, checked on load. */
     public static final String OPTIMIZER_KEY = "graft.optimizer";
+
+    /** Metadata key prefix of each param group's learning rate: {@code graft.optimizer.lr.<group>}. */
+    public static final String GROUP_LR_PREFIX = "graft.optimizer.lr.";
 
     private Checkpoint() {
     }
@@ -47,6 +52,9 @@ public final class Checkpoint {
         Map<String, String> meta = new LinkedHashMap<>(metadata);
         if (optimizer != null) {
             meta.put(OPTIMIZER_KEY, optimizer.getClass().getSimpleName());
+            for (int g = 0; g < optimizer.paramGroups().size(); g++) {
+                meta.put(GROUP_LR_PREFIX + g, Double.toString(optimizer.paramGroups().get(g).lr()));
+            }
             for (var e : optimizer.stateDict().entrySet()) {
                 tensors.put(OPTIMIZER_PREFIX + e.getKey(), e.getValue());
             }
@@ -72,6 +80,7 @@ public final class Checkpoint {
         Map<String, Tensor> moduleState = new LinkedHashMap<>();
         Map<String, Tensor> optimizerState = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
+        double[] groupLrs = null;
         for (var e : file.longs().entrySet()) {
             String name = e.getKey();
             if (expected.containsKey(name)) {
@@ -105,6 +114,8 @@ public final class Checkpoint {
                 problems.add("the file holds no optimizer state, expected state for " + wanted);
             } else if (!saved.equals(wanted)) {
                 problems.add("the file holds " + saved + " state, expected " + wanted);
+            } else {
+                groupLrs = groupLrs(file.metadata(), optimizer.paramGroups().size(), problems);
             }
         }
         if (!problems.isEmpty()) {
@@ -113,8 +124,32 @@ public final class Checkpoint {
         }
         if (optimizer != null) {
             optimizer.loadStateDict(optimizerState);
+            for (int g = 0; g < groupLrs.length; g++) {
+                optimizer.paramGroups().get(g).setLr(groupLrs[g]);
+            }
         }
         module.loadStateDict(moduleState, true);
         return file.metadata();
+    }
+
+    /** Reads one learning rate per group; a different number of groups means a different optimizer setup. */
+    private static double[] groupLrs(Map<String, String> metadata, int groups, List<String> problems) {
+        double[] out = new double[groups];
+        for (int g = 0; g < groups; g++) {
+            String text = metadata.get(GROUP_LR_PREFIX + g);
+            if (text == null) {
+                problems.add("metadata " + GROUP_LR_PREFIX + g + " is missing, expected the learning rate of param group " + g);
+                continue;
+            }
+            try {
+                out[g] = Double.parseDouble(text);
+            } catch (NumberFormatException e) {
+                problems.add("metadata " + GROUP_LR_PREFIX + g + " is '" + text + "', expected a learning rate");
+            }
+        }
+        if (metadata.containsKey(GROUP_LR_PREFIX + groups)) {
+            problems.add("the file has more than " + groups + " param groups, expected " + groups);
+        }
+        return out;
     }
 }

@@ -51,6 +51,7 @@ class CheckpointTest {
         AdamW optA = new AdamW(a, new Adam.Options().lr(0.1));
         trainStep(a, optA);
         trainStep(a, optA);
+        optA.paramGroups().get(0).setLr(0.1 / 3);
         Path p = dir.resolve("ckpt.safetensors");
         Checkpoint.save(p, a, optA, Map.of("epoch", "2"));
 
@@ -58,6 +59,7 @@ class CheckpointTest {
         AdamW optB = new AdamW(b, new Adam.Options().lr(0.1));
         Map<String, String> meta = Checkpoint.load(p, b, optB);
         assertEquals("2", meta.get("epoch"));
+        assertEquals(0.1 / 3, optB.paramGroups().get(0).lr(), "the learning rate is restored exactly");
         assertEquals(optA.stateDict().keySet(), optB.stateDict().keySet());
         assertArrayEquals(a.w.value().toArray(), b.w.value().toArray());
         assertArrayEquals(new float[] {2f}, b.namedBuffers().get("count").toArray());
