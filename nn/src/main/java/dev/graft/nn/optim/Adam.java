@@ -13,6 +13,7 @@ import java.util.Map;
  * m = beta1 * m + (1 - beta1) * g;  v = beta2 * v + (1 - beta2) * g^2
  * p = p - (lr / (1 - beta1^t)) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
  * </pre>
+ * With AMSGrad the denominator uses the running maximum of {@code v} instead of {@code v}.
  */
 public class Adam extends Optimizer {
 
@@ -26,6 +27,7 @@ public class Adam extends Optimizer {
         private double beta2 = 0.999;
         private double eps = 1e-8;
         private Double weightDecay;
+        private boolean amsgrad;
 
         /** @return this, with the default learning rate (1e-3 unless set) */
         public Options lr(double v) {
@@ -54,12 +56,19 @@ public class Adam extends Optimizer {
             weightDecay = ParamGroup.checkNonNegative("weight decay", v);
             return this;
         }
+
+        /** @return this, with the AMSGrad variant on or off (off unless set) */
+        public Options amsgrad(boolean on) {
+            amsgrad = on;
+            return this;
+        }
     }
 
     private final double beta1;
     private final double beta2;
     private final double eps;
     private final boolean decoupled;
+    private final boolean amsgrad;
 
     /** Optimizes every parameter of {@code module} as one group. */
     public Adam(Module module, Options options) {
@@ -80,6 +89,7 @@ public class Adam extends Optimizer {
         this.beta2 = options.beta2;
         this.eps = options.eps;
         this.decoupled = decoupled;
+        this.amsgrad = options.amsgrad;
     }
 
     @Override
@@ -105,12 +115,18 @@ public class Adam extends Optimizer {
         slots.put("exp_avg_sq", v);
         double stepSize = lr / (1 - Math.pow(beta1, t));
         double bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, t));
-        Tensor denom = v.sqrt().div((float) bc2Sqrt).add((float) eps);
+        Tensor second = v;
+        if (amsgrad) {
+            Tensor max = slots.get("max_exp_avg_sq");
+            second = max == null ? v : max.maximum(v);
+            slots.put("max_exp_avg_sq", second);
+        }
+        Tensor denom = second.sqrt().div((float) bc2Sqrt).add((float) eps);
         return p.sub(m.div(denom).mul((float) stepSize));
     }
 
     @Override
     protected final List<String> slotNames() {
-        return List.of("step", "exp_avg", "exp_avg_sq");
+        return List.of("step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq");
     }
 }

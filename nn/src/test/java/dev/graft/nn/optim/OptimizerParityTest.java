@@ -60,6 +60,7 @@ class OptimizerParityTest {
             case "Adam", "AdamW" -> {
                 List<?> betas = (List<?>) s.get("betas");
                 Adam.Options o = new Adam.Options().lr(lr).weightDecay(wd).eps(num(s, "eps", 1e-8))
+                        .amsgrad(Boolean.TRUE.equals(s.get("amsgrad")))
                         .betas(((Number) betas.get(0)).doubleValue(), ((Number) betas.get(1)).doubleValue());
                 yield s.get("type").equals("Adam") ? new Adam(groups, o) : new AdamW(groups, o);
             }
