@@ -17,8 +17,9 @@ Outputs, in nn/src/test/resources/parity/:
                            metadata maps each case name to a JSON object of its settings.
   optimizers.safetensors   single-tensor updates: <case>.init, grads (one row per step) and
                            <case>.trajectory (the parameter after each step), settings in metadata.
-  schedulers.safetensors   <case>.lr: the learning rate of each group (columns) before each step
-                           (rows); metric sequences for ReduceLROnPlateau; settings in metadata.
+  schedulers.safetensors   <case>.lr and <case>.momentum: the learning rate and momentum (Adam:
+                           beta1) of each group (columns) before each step (rows); metric
+                           sequences for ReduceLROnPlateau; settings in metadata.
   <model>_<optim>.safetensors
                            a training run: init.<name> (initial state dict), batch<k>.x and
                            batch<k>.y (step s uses batch s % BATCHES), loss (the loss before each
@@ -190,17 +191,22 @@ def optimizer_cases():
 def scheduler_cases():
     tensors, meta = {}, {}
 
-    def record(name, settings, make, steps, metrics=None):
+    def record(name, settings, make, steps, metrics=None, adam=False):
         groups = [{"params": [torch.nn.Parameter(torch.zeros(1))], "lr": lr} for lr in (0.1, 0.02)]
-        opt = torch.optim.SGD(groups, lr=0.1, momentum=0.9)
+        opt = torch.optim.Adam(groups, lr=0.1) if adam else torch.optim.SGD(groups, lr=0.1, momentum=0.9)
         sched = make(opt)
-        rows = []
-        for k in range(steps):
+        rows, momenta = [], []
+
+        def snapshot():
             rows.append([g["lr"] for g in opt.param_groups])
+            momenta.append([g["betas"][0] if adam else g["momentum"] for g in opt.param_groups])
+        for k in range(steps):
+            snapshot()
             opt.step()
             sched.step(metrics[k]) if metrics is not None else sched.step()
-        rows.append([g["lr"] for g in opt.param_groups])
+        snapshot()
         tensors[f"{name}.lr"] = torch.tensor(rows, dtype=torch.float32)
+        tensors[f"{name}.momentum"] = torch.tensor(momenta, dtype=torch.float32)
         if metrics is not None:
             tensors[f"{name}.metric"] = torch.tensor(metrics, dtype=torch.float32)
         meta[name] = json.dumps(settings)
@@ -211,6 +217,9 @@ def scheduler_cases():
     record("one_cycle", {"total_steps": 12, "pct_start": 0.25, "div_factor": 10.0, "final_div_factor": 100.0},
            lambda o: S.OneCycleLR(o, max_lr=[0.1, 0.02], total_steps=12, pct_start=0.25, div_factor=10.0,
                                   final_div_factor=100.0, cycle_momentum=False), 11)
+    record("one_cycle_momentum_sgd", {"total_steps": 10}, lambda o: S.OneCycleLR(o, max_lr=[0.1, 0.02], total_steps=10), 9)
+    record("one_cycle_momentum_adam", {"total_steps": 10}, lambda o: S.OneCycleLR(o, max_lr=[0.1, 0.02], total_steps=10),
+           9, adam=True)
     min_metrics = [1.0, 0.9, 0.95, 0.9, 0.91, 0.92, 0.89999, 0.93, 0.5, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6]
     record("plateau_min", {"mode": "min", "factor": 0.5, "patience": 2, "threshold": 1e-3, "threshold_mode": "rel",
                            "cooldown": 1, "min_lr": 0.004},

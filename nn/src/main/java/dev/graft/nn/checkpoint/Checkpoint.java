@@ -15,8 +15,8 @@ import java.util.Map;
  * Saves and restores training state as one safetensors file: the module's parameters and buffers
  * under their dotted names (so other tools read the weights directly) and, optionally, the
  * optimizer's state under {@value #OPTIMIZER_PREFIX}{@code <index>.<slot>}, with each param
- * group's current learning rate in the metadata (as exact decimal text, so a rate lowered by a
- * scheduler survives a restart). Saving is atomic.
+ * group's current learning rate and momentum in the metadata (as exact decimal text, so values a
+ * scheduler changed survive a restart). Saving is atomic.
  */
 public final class Checkpoint {
 
@@ -28,6 +28,9 @@ public final class Checkpoint {
 
     /** Metadata key prefix of each param group's learning rate: {@code graft.optimizer.lr.<group>}. */
     public static final String GROUP_LR_PREFIX = "graft.optimizer.lr.";
+
+    /** Metadata key prefix of each param group's momentum: {@code graft.optimizer.momentum.<group>}. */
+    public static final String GROUP_MOMENTUM_PREFIX = "graft.optimizer.momentum.";
 
     private Checkpoint() {
     }
@@ -54,6 +57,7 @@ public final class Checkpoint {
             meta.put(OPTIMIZER_KEY, optimizer.getClass().getSimpleName());
             for (int g = 0; g < optimizer.paramGroups().size(); g++) {
                 meta.put(GROUP_LR_PREFIX + g, Double.toString(optimizer.paramGroups().get(g).lr()));
+                meta.put(GROUP_MOMENTUM_PREFIX + g, Double.toString(optimizer.paramGroups().get(g).momentum()));
             }
             for (var e : optimizer.stateDict().entrySet()) {
                 tensors.put(OPTIMIZER_PREFIX + e.getKey(), e.getValue());
@@ -81,6 +85,7 @@ public final class Checkpoint {
         Map<String, Tensor> optimizerState = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
         double[] groupLrs = null;
+        double[] groupMomenta = null;
         for (var e : file.longs().entrySet()) {
             String name = e.getKey();
             if (expected.containsKey(name)) {
@@ -115,7 +120,9 @@ public final class Checkpoint {
             } else if (!saved.equals(wanted)) {
                 problems.add("the file holds " + saved + " state, expected " + wanted);
             } else {
-                groupLrs = groupLrs(file.metadata(), optimizer.paramGroups().size(), problems);
+                groupLrs = groupValues(file.metadata(), GROUP_LR_PREFIX, optimizer.paramGroups().size(), problems);
+                groupMomenta = groupValues(file.metadata(), GROUP_MOMENTUM_PREFIX, optimizer.paramGroups().size(),
+                        problems);
             }
         }
         if (!problems.isEmpty()) {
@@ -126,28 +133,29 @@ public final class Checkpoint {
             optimizer.loadStateDict(optimizerState);
             for (int g = 0; g < groupLrs.length; g++) {
                 optimizer.paramGroups().get(g).setLr(groupLrs[g]);
+                optimizer.paramGroups().get(g).setMomentum(groupMomenta[g]);
             }
         }
         module.loadStateDict(moduleState, true);
         return file.metadata();
     }
 
-    /** Reads one learning rate per group; a different number of groups means a different optimizer setup. */
-    private static double[] groupLrs(Map<String, String> metadata, int groups, List<String> problems) {
+    /** Reads one value per group; a different number of groups means a different optimizer setup. */
+    private static double[] groupValues(Map<String, String> metadata, String prefix, int groups, List<String> problems) {
         double[] out = new double[groups];
         for (int g = 0; g < groups; g++) {
-            String text = metadata.get(GROUP_LR_PREFIX + g);
+            String text = metadata.get(prefix + g);
             if (text == null) {
-                problems.add("metadata " + GROUP_LR_PREFIX + g + " is missing, expected the learning rate of param group " + g);
+                problems.add("metadata " + prefix + g + " is missing, expected a value for param group " + g);
                 continue;
             }
             try {
                 out[g] = Double.parseDouble(text);
             } catch (NumberFormatException e) {
-                problems.add("metadata " + GROUP_LR_PREFIX + g + " is '" + text + "', expected a learning rate");
+                problems.add("metadata " + prefix + g + " is '" + text + "', expected a number");
             }
         }
-        if (metadata.containsKey(GROUP_LR_PREFIX + groups)) {
+        if (metadata.containsKey(prefix + groups)) {
             problems.add("the file has more than " + groups + " param groups, expected " + groups);
         }
         return out;

@@ -35,7 +35,10 @@ public class Adam extends Optimizer {
             return this;
         }
 
-        /** @return this, with the moment decay rates, each in [0, 1) (0.9 and 0.999 unless set) */
+        /**
+         * @return this, with the moment decay rates, each in [0, 1) (0.9 and 0.999 unless set); beta1
+         *     is the groups' default momentum, which a group or a scheduler may change
+         */
         public Options betas(double b1, double b2) {
             if (!(b1 >= 0 && b1 < 1 && b2 >= 0 && b2 < 1)) {
                 throw new IllegalArgumentException("Adam: betas must lie in [0, 1), got " + b1 + ", " + b2);
@@ -64,7 +67,6 @@ public class Adam extends Optimizer {
         }
     }
 
-    private final double beta1;
     private final double beta2;
     private final double eps;
     private final boolean decoupled;
@@ -84,8 +86,14 @@ public class Adam extends Optimizer {
     }
 
     Adam(List<ParamGroup> groups, Options options, boolean decoupled) {
-        super(groups, options.lr, options.weightDecay != null ? options.weightDecay : decoupled ? 0.01 : 0.0);
-        this.beta1 = options.beta1;
+        super(groups, options.lr, options.weightDecay != null ? options.weightDecay : decoupled ? 0.01 : 0.0,
+                options.beta1);
+        for (ParamGroup g : groups) {
+            if (g.momentum() >= 1) {
+                throw new IllegalArgumentException("Adam: a param group's momentum (beta1) must lie in [0, 1), got "
+                        + g.momentum());
+            }
+        }
         this.beta2 = options.beta2;
         this.eps = options.eps;
         this.decoupled = decoupled;
@@ -96,6 +104,7 @@ public class Adam extends Optimizer {
     protected final Tensor update(Tensor value, Tensor grad, ParamGroup group, Map<String, Tensor> slots) {
         int t = nextStep(slots);
         double lr = group.lr();
+        double beta1 = group.momentum();
         double wd = group.weightDecay();
         Tensor p = value;
         Tensor g = grad;

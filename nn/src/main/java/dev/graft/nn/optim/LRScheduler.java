@@ -40,8 +40,16 @@ public abstract class LRScheduler {
 
     private void apply() {
         for (ParamGroup g : optimizer.paramGroups()) {
-            g.setLr(lrAt(lastEpoch, g.initialLr()));
+            applyTo(lastEpoch, g);
         }
+    }
+
+    /**
+     * Sets one group's settings for {@code epoch}: by default its learning rate from {@link #lrAt};
+     * schedulers that also drive other settings extend this.
+     */
+    protected void applyTo(int epoch, ParamGroup group) {
+        group.setLr(lrAt(epoch, group.initialLr()));
     }
 
     /** @return the number of {@link #step()} calls so far */

@@ -31,8 +31,9 @@ public abstract class Optimizer {
      * @param groups the parameter groups; each may belong to one optimizer only
      * @param defaultLr the learning rate of groups that set none
      * @param defaultWeightDecay the weight decay of groups that set none
+     * @param defaultMomentum the momentum (or Adam's beta1) of groups that set none
      */
-    protected Optimizer(List<ParamGroup> groups, double defaultLr, double defaultWeightDecay) {
+    protected Optimizer(List<ParamGroup> groups, double defaultLr, double defaultWeightDecay, double defaultMomentum) {
         if (groups.isEmpty()) {
             throw new IllegalArgumentException(getClass().getSimpleName() + ": no parameter groups given");
         }
@@ -50,7 +51,7 @@ public abstract class Optimizer {
             }
         }
         for (ParamGroup g : groups) {
-            g.attach(defaultLr, defaultWeightDecay);
+            g.attach(defaultLr, defaultWeightDecay, defaultMomentum);
         }
         this.groups = List.copyOf(groups);
     }
@@ -93,7 +94,7 @@ public abstract class Optimizer {
      *
      * @param value the current value
      * @param grad its gradient
-     * @param group the group it belongs to (learning rate, weight decay)
+     * @param group the group it belongs to (learning rate, weight decay, momentum)
      * @param slots this parameter's state, which the method reads and replaces entries of
      * @return the new value
      */

@@ -4,18 +4,21 @@ import dev.graft.nn.Parameter;
 import java.util.List;
 
 /**
- * Parameters that share a learning rate and weight decay, as a PyTorch optimizer's param group:
+ * Parameters that share a learning rate, weight decay and momentum, as a PyTorch optimizer's param group:
  * a backbone trained slowly and a new head trained fast are two groups of one optimizer.
  *
  * <p>Settings left unset take the optimizer's defaults when the group is handed to it. The
- * learning rate stays mutable afterwards because schedulers change it every step; the rate the
- * group started with is kept as {@link #initialLr()}, the base every scheduler scales.
+ * learning rate and momentum stay mutable afterwards because schedulers change them every step;
+ * the rate the group started with is kept as {@link #initialLr()}, the base every scheduler
+ * scales. "Momentum" is the momentum factor of {@link SGD} and {@link RMSprop} and
+ * {@code beta1} of {@link Adam}, as PyTorch's {@code OneCycleLR} treats them.
  */
 public final class ParamGroup {
 
     private final List<Parameter> params;
     private Double lr;
     private Double weightDecay;
+    private Double momentum;
     private double initialLr = Double.NaN;
     private boolean attached;
 
@@ -50,6 +53,18 @@ public final class ParamGroup {
         return this;
     }
 
+    /**
+     * Sets this group's momentum (SGD/RMSprop momentum, Adam's beta1) before the group is handed
+     * to an optimizer.
+     *
+     * @return this group
+     */
+    public ParamGroup momentum(double value) {
+        checkNotAttached("momentum");
+        this.momentum = checkNonNegative("momentum", value);
+        return this;
+    }
+
     /** @return the parameters, in order */
     public List<Parameter> params() {
         return params;
@@ -73,6 +88,18 @@ public final class ParamGroup {
         return initialLr;
     }
 
+    /** @return the current momentum (SGD/RMSprop momentum, Adam's beta1) */
+    public double momentum() {
+        checkAttached();
+        return momentum;
+    }
+
+    /** Changes the current momentum (SGD/RMSprop momentum, Adam's beta1); schedulers call this. */
+    public void setMomentum(double value) {
+        checkAttached();
+        momentum = checkNonNegative("momentum", value);
+    }
+
     /** @return the weight decay */
     public double weightDecay() {
         checkAttached();
@@ -80,7 +107,7 @@ public final class ParamGroup {
     }
 
     /** Fills unset settings from the optimizer's defaults and freezes the settings. */
-    void attach(double defaultLr, double defaultWeightDecay) {
+    void attach(double defaultLr, double defaultWeightDecay, double defaultMomentum) {
         if (attached) {
             throw new IllegalArgumentException("ParamGroup is already used by another optimizer; make a new group");
         }
@@ -89,6 +116,9 @@ public final class ParamGroup {
         }
         if (weightDecay == null) {
             weightDecay = defaultWeightDecay;
+        }
+        if (momentum == null) {
+            momentum = defaultMomentum;
         }
         initialLr = lr;
         attached = true;
@@ -103,7 +133,7 @@ public final class ParamGroup {
     private void checkNotAttached(String what) {
         if (attached) {
             throw new IllegalStateException("ParamGroup." + what + ": the group already belongs to an optimizer"
-                    + (what.equals("lr") ? "; use setLr or a scheduler" : ""));
+                    + (what.equals("weightDecay") ? "" : "; use the setter or a scheduler"));
         }
     }
 
@@ -116,6 +146,7 @@ public final class ParamGroup {
 
     @Override
     public String toString() {
-        return "ParamGroup(" + params.size() + " params, lr=" + lr + ", weightDecay=" + weightDecay + ")";
+        return "ParamGroup(" + params.size() + " params, lr=" + lr + ", weightDecay=" + weightDecay + ", momentum="
+                + momentum + ")";
     }
 }

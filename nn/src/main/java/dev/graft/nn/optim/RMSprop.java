@@ -51,7 +51,7 @@ public final class RMSprop extends Optimizer {
             return this;
         }
 
-        /** @return this, with the momentum factor (0 = none) */
+        /** @return this, with the default momentum factor (0 = none) */
         public Options momentum(double v) {
             momentum = ParamGroup.checkNonNegative("momentum", v);
             return this;
@@ -72,7 +72,6 @@ public final class RMSprop extends Optimizer {
 
     private final double alpha;
     private final double eps;
-    private final double momentum;
     private final boolean centered;
 
     /** Optimizes every parameter of {@code module} as one group. */
@@ -85,10 +84,9 @@ public final class RMSprop extends Optimizer {
      * @param options defaults and the settings shared by all groups
      */
     public RMSprop(List<ParamGroup> groups, Options options) {
-        super(groups, options.lr, options.weightDecay);
+        super(groups, options.lr, options.weightDecay, options.momentum);
         this.alpha = options.alpha;
         this.eps = options.eps;
-        this.momentum = options.momentum;
         this.centered = options.centered;
     }
 
@@ -114,6 +112,7 @@ public final class RMSprop extends Optimizer {
             avg = s.sqrt().add((float) eps);
         }
         Tensor direction = g.div(avg);
+        double momentum = group.momentum();
         if (momentum > 0) {
             Tensor buf = slots.get("momentum_buffer");
             buf = buf == null ? direction : buf.mul((float) momentum).add(direction);

@@ -35,7 +35,7 @@ public final class SGD extends Optimizer {
             return this;
         }
 
-        /** @return this, with the momentum factor (0 = none) */
+        /** @return this, with the default momentum factor (0 = none) */
         public Options momentum(double v) {
             momentum = ParamGroup.checkNonNegative("momentum", v);
             return this;
@@ -60,7 +60,6 @@ public final class SGD extends Optimizer {
         }
     }
 
-    private final double momentum;
     private final double dampening;
     private final boolean nesterov;
 
@@ -71,16 +70,17 @@ public final class SGD extends Optimizer {
 
     /**
      * @param groups parameter groups, each possibly with its own learning rate and weight decay
-     * @param options defaults and the momentum settings shared by all groups
+     * @param options defaults and the dampening and Nesterov settings shared by all groups
      * @throws IllegalArgumentException if Nesterov momentum is asked for without momentum or with dampening
      */
     public SGD(List<ParamGroup> groups, Options options) {
-        super(groups, options.lr, options.weightDecay);
-        if (options.nesterov && (options.momentum <= 0 || options.dampening != 0)) {
-            throw new IllegalArgumentException("SGD: Nesterov momentum requires momentum > 0 and dampening 0, got momentum "
-                    + options.momentum + ", dampening " + options.dampening);
+        super(groups, options.lr, options.weightDecay, options.momentum);
+        for (ParamGroup g : groups) {
+            if (options.nesterov && (g.momentum() <= 0 || options.dampening != 0)) {
+                throw new IllegalArgumentException("SGD: Nesterov momentum requires momentum > 0 and dampening 0, got momentum "
+                        + g.momentum() + ", dampening " + options.dampening);
+            }
         }
-        this.momentum = options.momentum;
         this.dampening = options.dampening;
         this.nesterov = options.nesterov;
     }
@@ -91,6 +91,7 @@ public final class SGD extends Optimizer {
         if (group.weightDecay() != 0) {
             g = g.add(value.mul((float) group.weightDecay()));
         }
+        double momentum = group.momentum();
         if (momentum != 0) {
             Tensor buf = slots.get("momentum_buffer");
             buf = buf == null ? Tensor.of(g.toArray(), g.shape())

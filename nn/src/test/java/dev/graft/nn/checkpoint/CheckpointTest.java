@@ -52,6 +52,7 @@ class CheckpointTest {
         trainStep(a, optA);
         trainStep(a, optA);
         optA.paramGroups().get(0).setLr(0.1 / 3);
+        optA.paramGroups().get(0).setMomentum(0.875);
         Path p = dir.resolve("ckpt.safetensors");
         Checkpoint.save(p, a, optA, Map.of("epoch", "2"));
 
@@ -60,6 +61,7 @@ class CheckpointTest {
         Map<String, String> meta = Checkpoint.load(p, b, optB);
         assertEquals("2", meta.get("epoch"));
         assertEquals(0.1 / 3, optB.paramGroups().get(0).lr(), "the learning rate is restored exactly");
+        assertEquals(0.875, optB.paramGroups().get(0).momentum(), "the momentum (beta1) is restored");
         assertEquals(optA.stateDict().keySet(), optB.stateDict().keySet());
         assertArrayEquals(a.w.value().toArray(), b.w.value().toArray());
         assertArrayEquals(new float[] {2f}, b.namedBuffers().get("count").toArray());

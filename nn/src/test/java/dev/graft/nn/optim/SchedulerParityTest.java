@@ -26,8 +26,8 @@ class SchedulerParityTest {
         }
     }
 
-    private static float[][] rows(TensorFile f, String name) {
-        Tensor t = f.floatTensor(name + ".lr");
+    private static float[][] rows(TensorFile f, String name, String what) {
+        Tensor t = f.floatTensor(name + "." + what);
         float[] v = t.toArray();
         float[][] out = new float[t.size(0)][t.size(1)];
         for (int r = 0; r < out.length; r++) {
@@ -36,10 +36,13 @@ class SchedulerParityTest {
         return out;
     }
 
-    private static void run(TensorFile f, String name, SGD opt, LRScheduler sched) {
-        float[][] rows = rows(f, name);
+    private static void run(TensorFile f, String name, Optimizer opt, LRScheduler sched) {
+        float[][] rows = rows(f, name, "lr");
+        float[][] momenta = rows(f, name, "momentum");
         for (int step = 0; step < rows.length; step++) {
             check(name, rows, sched.lastLr(), step);
+            check(name + " momentum", momenta,
+                    List.of(opt.paramGroups().get(0).momentum(), opt.paramGroups().get(1).momentum()), step);
             if (step + 1 < rows.length) {
                 sched.step();
             }
@@ -58,8 +61,19 @@ class SchedulerParityTest {
         Map<?, ?> oc = (Map<?, ?>) Json.parse(f.metadata().get("one_cycle"));
         SGD c = optimizer();
         run(f, "one_cycle", c, new OneCycleLR(c, ((Number) oc.get("total_steps")).intValue(),
-                ((Number) oc.get("pct_start")).doubleValue(), ((Number) oc.get("div_factor")).doubleValue(),
-                ((Number) oc.get("final_div_factor")).doubleValue()));
+                new OneCycleLR.Options().pctStart(((Number) oc.get("pct_start")).doubleValue())
+                        .divFactor(((Number) oc.get("div_factor")).doubleValue())
+                        .finalDivFactor(((Number) oc.get("final_div_factor")).doubleValue()).cycleMomentum(false)));
+    }
+
+    @Test
+    void oneCycleCyclesMomentumAndAdamsBeta1ByDefault() throws Exception {
+        TensorFile f = SafeTensors.read(TrainingParityTest.resource("schedulers.safetensors"));
+        SGD sgd = optimizer();
+        run(f, "one_cycle_momentum_sgd", sgd, new OneCycleLR(sgd, 10));
+        Adam adam = new Adam(List.of(ParamGroup.of(List.of(new Parameter(Tensor.zeros(1)))).lr(0.1),
+                ParamGroup.of(List.of(new Parameter(Tensor.zeros(1)))).lr(0.02)), new Adam.Options());
+        run(f, "one_cycle_momentum_adam", adam, new OneCycleLR(adam, 10));
     }
 
     @Test
@@ -74,7 +88,7 @@ class SchedulerParityTest {
                     ((Number) s.get("threshold")).doubleValue(),
                     ReduceLROnPlateau.ThresholdMode.valueOf(((String) s.get("threshold_mode")).toUpperCase()),
                     ((Number) s.get("cooldown")).intValue(), ((Number) s.get("min_lr")).doubleValue());
-            float[][] rows = rows(f, name);
+            float[][] rows = rows(f, name, "lr");
             float[] metrics = f.floatTensor(name + ".metric").toArray();
             for (int step = 0; step < rows.length; step++) {
                 check(name, rows, List.of(opt.paramGroups().get(0).lr(), opt.paramGroups().get(1).lr()), step);
