@@ -81,7 +81,7 @@ public final class SafeTensors {
         ByteBuffer prefix = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded).flip();
 
         Path dir = path.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, "." + path.getFileName() + ".", ".tmp");
+        Path tmp = createSibling(dir, path.getFileName().toString());
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 writeFully(ch, prefix);
@@ -101,6 +101,24 @@ public final class SafeTensors {
             throw e;
         }
         syncDirectory(dir);
+    }
+
+    /**
+     * Creates an empty, uniquely named file next to the target. Unlike {@code Files.createTempFile}
+     * this keeps the default permissions (umask), which the renamed checkpoint then has too.
+     */
+    private static Path createSibling(Path dir, String name) throws IOException {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; ; attempt++) {
+            Path candidate = dir.resolve("." + name + "." + Long.toUnsignedString(random.nextLong(), 36) + ".tmp");
+            try {
+                return Files.createFile(candidate);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                if (attempt >= 100) {
+                    throw e;
+                }
+            }
+        }
     }
 
     private static long addEntry(Map<String, Object> header, String name, String dtype, int[] shape, byte[] data,
@@ -165,7 +183,12 @@ public final class SafeTensors {
             }
             ByteBuffer headBuf = ByteBuffer.allocate((int) headerLen);
             readFully(ch, headBuf, 8, path);
-            String text = new String(headBuf.array(), StandardCharsets.UTF_8);
+            String text;
+            try {
+                text = StandardCharsets.UTF_8.newDecoder().decode(headBuf.flip()).toString();
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw new SafeTensorsFormatException(path + ": header is not valid UTF-8");
+            }
             long dataStart = 8 + headerLen;
             long dataLen = size - dataStart;
             List<Entry> entries = new ArrayList<>();

@@ -133,6 +133,11 @@ class SafeTensorsTest {
     @Test
     void malformedHeaders() throws IOException {
         assertRejected(raw("[1,2]", 0), "header must be a JSON object");
+        Path p = raw("{}", 0);
+        byte[] bytes = Files.readAllBytes(p);
+        bytes[8] = (byte) 0xff;
+        Files.write(p, bytes);
+        assertRejected(p, "not valid UTF-8");
         assertRejected(raw("{\"a\":", 0), "header is not valid JSON");
         assertRejected(raw("{\"__metadata__\":{\"k\":1}}", 0), "__metadata__ entry 'k' must be a string");
         assertRejected(raw("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4],\"x\":1}}", 4),
