@@ -2,6 +2,7 @@ package dev.graft.nn.optim;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Sets the learning rate of every parameter group of an optimizer as a function of the epoch (or
@@ -10,6 +11,9 @@ import java.util.List;
  * {@link #step()} advances the count by one and applies the next rate.
  */
 public abstract class LRScheduler {
+
+    /** The {@link #stateDict()} key of the epoch count. */
+    public static final String LAST_EPOCH_KEY = "scheduler.last_epoch";
 
     private final Optimizer optimizer;
     private int lastEpoch;
@@ -50,6 +54,36 @@ public abstract class LRScheduler {
      */
     protected void applyTo(int epoch, ParamGroup group) {
         group.setLr(lrAt(epoch, group.initialLr()));
+    }
+
+    /**
+     * @return the scheduler's position as text, ready to store in a checkpoint's metadata (see
+     *     {@code Checkpoint.save}); the rest of its state is its constructor arguments
+     */
+    public final Map<String, String> stateDict() {
+        return Map.of(LAST_EPOCH_KEY, Integer.toString(lastEpoch));
+    }
+
+    /**
+     * Resumes at the position saved by {@link #stateDict()} and applies that epoch's settings.
+     * Other entries are ignored, so a checkpoint's whole metadata map may be passed.
+     *
+     * @throws IllegalArgumentException if the position is missing or not a non-negative integer
+     */
+    public final void loadStateDict(Map<String, String> state) {
+        String text = state.get(LAST_EPOCH_KEY);
+        int epoch;
+        try {
+            epoch = Integer.parseInt(text == null ? "" : text);
+        } catch (NumberFormatException e) {
+            epoch = -1;
+        }
+        if (epoch < 0) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ".loadStateDict: '" + LAST_EPOCH_KEY + "' is "
+                    + (text == null ? "missing" : "'" + text + "'") + ", expected a non-negative integer");
+        }
+        lastEpoch = epoch;
+        apply();
     }
 
     /** @return the number of {@link #step()} calls so far */

@@ -1,5 +1,8 @@
 package dev.graft.nn.optim;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * Lowers every group's learning rate when a monitored metric stops improving, as PyTorch's
  * {@code ReduceLROnPlateau}: after more than {@code patience} epochs without improvement each rate
@@ -24,6 +27,8 @@ public final class ReduceLROnPlateau {
         /** An absolute margin. */
         ABS
     }
+
+    private static final String PREFIX = "scheduler.plateau.";
 
     /** Changes smaller than this are not applied, as PyTorch's {@code eps}. */
     private static final double EPS = 1e-8;
@@ -111,6 +116,46 @@ public final class ReduceLROnPlateau {
             return thresholdMode == ThresholdMode.REL ? metric < best * (1 - threshold) : metric < best - threshold;
         }
         return thresholdMode == ThresholdMode.REL ? metric > best * (1 + threshold) : metric > best + threshold;
+    }
+
+    /**
+     * @return the plateau tracking state as text (best metric, bad epochs, cooldown left), ready to
+     *     store in a checkpoint's metadata
+     */
+    public Map<String, String> stateDict() {
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put(PREFIX + "best", Double.toString(best));
+        out.put(PREFIX + "bad_epochs", Integer.toString(badEpochs));
+        out.put(PREFIX + "cooldown_counter", Integer.toString(cooldownCounter));
+        return out;
+    }
+
+    /**
+     * Restores the state saved by {@link #stateDict()}; other entries are ignored, so a
+     * checkpoint's whole metadata map may be passed.
+     *
+     * @throws IllegalArgumentException naming the entry that is missing or malformed
+     */
+    public void loadStateDict(Map<String, String> state) {
+        double newBest = (Double) entry(state, "best", false);
+        int newBad = (Integer) entry(state, "bad_epochs", true);
+        int newCooldown = (Integer) entry(state, "cooldown_counter", true);
+        best = newBest;
+        badEpochs = newBad;
+        cooldownCounter = newCooldown;
+    }
+
+    private static Number entry(Map<String, String> state, String key, boolean integer) {
+        String text = state.get(PREFIX + key);
+        if (text == null) {
+            throw new IllegalArgumentException("ReduceLROnPlateau.loadStateDict: '" + PREFIX + key + "' is missing");
+        }
+        try {
+            return integer ? (Number) Integer.parseInt(text) : (Number) Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("ReduceLROnPlateau.loadStateDict: '" + PREFIX + key + "' is '" + text
+                    + "', expected " + (integer ? "an integer" : "a number"));
+        }
     }
 
     /** @return the best metric seen so far */

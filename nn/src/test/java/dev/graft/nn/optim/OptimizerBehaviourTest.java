@@ -155,6 +155,37 @@ class OptimizerBehaviourTest {
     }
 
     @Test
+    void schedulersResumeFromTheirStateDict() {
+        Parameter p = new Parameter(Tensor.zeros(1));
+        SGD opt = new SGD(List.of(ParamGroup.of(List.of(p)).lr(0.2)), new SGD.Options());
+        StepLR first = new StepLR(opt, 2, 0.5);
+        for (int i = 0; i < 5; i++) {
+            first.step();
+        }
+        Map<String, String> saved = first.stateDict();
+        SGD opt2 = new SGD(List.of(ParamGroup.of(List.of(new Parameter(Tensor.zeros(1)))).lr(0.2)), new SGD.Options());
+        StepLR second = new StepLR(opt2, 2, 0.5);
+        second.loadStateDict(saved);
+        assertEquals(first.lastLr(), second.lastLr());
+        first.step();
+        second.step();
+        assertEquals(first.lastLr(), second.lastLr());
+        var e = assertThrows(IllegalArgumentException.class, () -> second.loadStateDict(Map.of()));
+        assertTrue(e.getMessage().contains("'scheduler.last_epoch' is missing"), e.getMessage());
+
+        ReduceLROnPlateau plateau = new ReduceLROnPlateau(opt, ReduceLROnPlateau.Mode.MIN);
+        plateau.step(1.0);
+        plateau.step(2.0);
+        ReduceLROnPlateau restored = new ReduceLROnPlateau(opt, ReduceLROnPlateau.Mode.MIN);
+        restored.loadStateDict(plateau.stateDict());
+        assertEquals(1.0, restored.best());
+        assertEquals(1, restored.badEpochs());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> restored.loadStateDict(Map.of("scheduler.plateau.best", "1", "scheduler.plateau.bad_epochs", "x")));
+        assertTrue(e.getMessage().contains("'scheduler.plateau.bad_epochs' is 'x', expected an integer"), e.getMessage());
+    }
+
+    @Test
     void warmupCosineFollowsItsFormula() {
         Parameter p = new Parameter(Tensor.zeros(1));
         SGD opt = new SGD(List.of(ParamGroup.of(List.of(p)).lr(0.2)), new SGD.Options());
