@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * A building block of a network, as in PyTorch's {@code torch.nn.Module}: it owns named
@@ -243,6 +244,144 @@ public abstract class Module {
             p.setTrainable(true);
         }
         return this;
+    }
+
+    /**
+     * Freezes the parameters selected by a glob over dotted names; see {@link NamePattern#glob}
+     * for the syntax. A pattern selects a parameter when it matches the parameter's full name
+     * ({@code "fc.bias"}) or the path of a module that contains it ({@code "layer4"} selects every
+     * parameter under {@code layer4}), so a pattern without wildcards selects by exact name.
+     *
+     * @return this
+     * @throws IllegalArgumentException if the pattern selects nothing (a typo should not silently
+     *     freeze nothing); the message lists the parameter names
+     */
+    public Module freeze(String glob) {
+        return setTrainable(NamePattern.glob(glob), false);
+    }
+
+    /** Unfreezes by glob, with the selection rules of {@link #freeze(String)}; returns this. */
+    public Module unfreeze(String glob) {
+        return setTrainable(NamePattern.glob(glob), true);
+    }
+
+    /**
+     * Freezes the parameters whose dotted name, or the path of a module containing them, fully
+     * matches {@code regex}; returns this.
+     *
+     * @throws IllegalArgumentException if nothing matches
+     */
+    public Module freezeRegex(Pattern regex) {
+        return setTrainable(NamePattern.regex(regex), false);
+    }
+
+    /** Unfreezes by regular expression, with the selection rules of {@link #freezeRegex}; returns this. */
+    public Module unfreezeRegex(Pattern regex) {
+        return setTrainable(NamePattern.regex(regex), true);
+    }
+
+    /**
+     * Freezes every parameter of this module, then unfreezes its last {@code n} direct submodules:
+     * the usual "train only the last N blocks" on a {@code Sequential}. Parameters registered on
+     * this module itself count as frozen.
+     *
+     * @return this
+     * @throws IllegalArgumentException if {@code n} is negative or exceeds the number of submodules
+     */
+    public Module freezeAllButLast(int n) {
+        return freezeAllButLast("", n);
+    }
+
+    /**
+     * Freezes every parameter of this module, then unfreezes the last {@code n} direct submodules
+     * of the container at {@code containerPath} (for example the blocks of {@code "encoder.layer"}).
+     * Parts of the model outside the container, such as a head, end up frozen too; unfreeze them
+     * afterwards by name: {@code freezeAllButLast("encoder.layer", 2).unfreeze("classifier")}.
+     *
+     * @param containerPath dotted path of the container, {@code ""} for this module
+     * @param n how many trailing blocks stay trainable, from 0 to the container's size
+     * @return this
+     * @throws IllegalArgumentException if there is no such container or {@code n} is out of range
+     */
+    public Module freezeAllButLast(String containerPath, int n) {
+        Module container = getSubmodule(containerPath);
+        List<Module> blocks = new ArrayList<>(container.children.values());
+        if (n < 0 || n > blocks.size()) {
+            throw new IllegalArgumentException("freezeAllButLast: " + n + " blocks requested, but "
+                    + (containerPath.isEmpty() ? "" : "'" + containerPath + "' (") + container.getClass().getSimpleName()
+                    + (containerPath.isEmpty() ? "" : ")") + " has " + blocks.size() + " submodules");
+        }
+        freeze();
+        for (Module block : blocks.subList(blocks.size() - n, blocks.size())) {
+            block.unfreeze();
+        }
+        return this;
+    }
+
+    private Module setTrainable(NamePattern pattern, boolean on) {
+        Map<String, Parameter> named = namedParameters();
+        int hits = 0;
+        for (var e : named.entrySet()) {
+            if (pattern.selects(e.getKey())) {
+                e.getValue().setTrainable(on);
+                hits++;
+            }
+        }
+        if (hits == 0) {
+            throw new IllegalArgumentException("no parameter matches " + pattern + "; parameter names are " + named.keySet());
+        }
+        return this;
+    }
+
+    /**
+     * @param path dotted module path, {@code ""} for this module
+     * @return the submodule at {@code path}, as PyTorch's {@code get_submodule}
+     * @throws IllegalArgumentException naming the first missing segment and what exists there
+     */
+    public final Module getSubmodule(String path) {
+        if (path == null) {
+            throw new IllegalArgumentException("getSubmodule: path is null (use \"\" for this module)");
+        }
+        Module m = this;
+        if (path.isEmpty()) {
+            return m;
+        }
+        String walked = "";
+        for (String segment : path.split("\\.", -1)) {
+            Module next = m.children.get(segment);
+            if (next == null) {
+                throw new IllegalArgumentException("getSubmodule: no submodule '" + segment + "' in "
+                        + (walked.isEmpty() ? "the root " : "'" + walked + "' ") + m.getClass().getSimpleName()
+                        + " while resolving '" + path + "'; its submodules are " + m.children.keySet());
+            }
+            walked = join(walked, segment);
+            m = next;
+        }
+        return m;
+    }
+
+    /**
+     * @param name dotted parameter name, e.g. {@code "fc.weight"}
+     * @return the parameter with exactly that name
+     * @throws IllegalArgumentException if there is none; the message lists the names that exist
+     */
+    public final Parameter getParameter(String name) {
+        Parameter p = namedParameters().get(name);
+        if (p == null) {
+            throw new IllegalArgumentException("getParameter: no parameter '" + name + "'; parameter names are "
+                    + namedParameters().keySet());
+        }
+        return p;
+    }
+
+    /** @return every parameter with its shape, size and trainable flag, and the totals */
+    public final ParameterSummary summary() {
+        return ParameterSummary.of(this);
+    }
+
+    /** @return {@link #summary()} as a table: one line per parameter and the two totals */
+    public final String parameterSummary() {
+        return summary().toString();
     }
 
     /** @return the number of scalars in trainable parameters */

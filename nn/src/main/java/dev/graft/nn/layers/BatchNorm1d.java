@@ -1,0 +1,36 @@
+package dev.graft.nn.layers;
+
+import java.util.Arrays;
+
+/**
+ * Batch normalisation of {@code [N, C]} or {@code [N, C, L]} input per channel, as torch.nn.BatchNorm1d; see
+ * {@link BatchNorm} for training, eval and frozen behaviour.
+ */
+public final class BatchNorm1d extends BatchNorm {
+
+    /**
+     * Creates the layer with PyTorch's defaults: eps 1e-5, momentum 0.1, affine.
+     *
+     * @param channels number of channels C
+     */
+    public BatchNorm1d(int channels) {
+        this(channels, 1e-5f, 0.1f, true);
+    }
+
+    /**
+     * @param channels number of channels C
+     * @param eps added to the variance
+     * @param momentum weight of the batch statistics in the running update
+     * @param affine whether to learn a per-channel scale and shift
+     */
+    public BatchNorm1d(int channels, float eps, float momentum, boolean affine) {
+        super(channels, eps, momentum, affine);
+    }
+
+    @Override
+    protected void checkInput(int[] s) {
+        if ((s.length != 2 && s.length != 3) || s[1] != channels()) {
+            throw new IllegalArgumentException(this + ": expected input [N, " + channels() + "] or [N, " + channels() + ", L], got " + Arrays.toString(s));
+        }
+    }
+}
