@@ -20,9 +20,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Replays the parity script's PyTorch training runs (20 steps of SGD with momentum or AdamW with
- * one parameter group per layer) from the same initial weights and batches, and checks every
- * step's loss, the final weights and the BatchNorm running statistics.
+ * Replays, with graft's layers, the parity script's PyTorch training runs (20 steps of SGD with
+ * momentum or AdamW with one parameter group per layer) from the same initial weights and
+ * batches, and checks every step's loss, the final weights and the BatchNorm running statistics.
  */
 class TrainingParityTest {
 
