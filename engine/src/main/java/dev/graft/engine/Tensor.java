@@ -752,6 +752,55 @@ public final class Tensor {
         return Reductions.logSoftmax(this, axis);
     }
 
+    // ---------------------------------------------------------------- linear algebra
+
+    /**
+     * Matrix product with numpy semantics: 2-D times 2-D, 1-D operands promoted to a row or column
+     * and dropped again, and leading batch dimensions broadcast.
+     */
+    public Tensor matmul(Tensor other) {
+        return MatMul.matmul(this, other);
+    }
+
+    /**
+     * 2-D convolution (cross-correlation, as in every deep-learning library) of NCHW input.
+     *
+     * @param weight {@code [O, C/groups, kH, kW]}
+     * @param bias {@code [O]}, or null
+     * @param spec stride, padding, dilation and groups
+     */
+    public Tensor conv2d(Tensor weight, Tensor bias, Conv2dSpec spec) {
+        return Convolution.conv2d(this, weight, bias, spec);
+    }
+
+    // ---------------------------------------------------------------- pooling
+
+    /** Max pooling over the last two dimensions of NCHW input; ties route the gradient to the first maximum. */
+    public Tensor maxPool2d(Pool2dSpec spec) {
+        return Pooling.maxPool2d(this, spec);
+    }
+
+    /**
+     * Average pooling over the last two dimensions of NCHW input.
+     *
+     * @param countIncludePad divide by the full window size even where it overlaps the padding
+     */
+    public Tensor avgPool2d(Pool2dSpec spec, boolean countIncludePad) {
+        return Pooling.avgPool2d(this, spec, countIncludePad);
+    }
+
+    /** @return the mean over H and W of NCHW input, as {@code [N, C, 1, 1]} */
+    public Tensor globalAvgPool2d() {
+        Pooling.checkNchw("globalAvgPool2d", this);
+        return mean(new int[] {2, 3}, true);
+    }
+
+    /** @return the maximum over H and W of NCHW input, as {@code [N, C, 1, 1]} */
+    public Tensor globalMaxPool2d() {
+        Pooling.checkNchw("globalMaxPool2d", this);
+        return max(new int[] {2, 3}, true);
+    }
+
     // ---------------------------------------------------------------- structure
 
     /** @return the tensors joined along {@code axis}; all other dimensions must agree */

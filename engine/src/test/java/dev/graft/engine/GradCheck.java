@@ -57,7 +57,7 @@ final class GradCheck {
             for (int i = 0; i < n; i++) {
                 int pos = in.flatIndex(name, idx);
                 float orig = in.data[pos];
-                float h = 1e-2f * Math.max(1f, Math.abs(orig));
+                float h = 1e-2f;
                 in.data[pos] = orig + h;
                 double up = projected(f, inputs, w);
                 in.data[pos] = orig - h;
@@ -89,6 +89,32 @@ final class GradCheck {
             }
             return s;
         }
+    }
+
+    /**
+     * A leaf whose values are a shuffled grid 0.1 apart, so that no finite-difference step can
+     * swap which element is the maximum (for max, min and max pooling).
+     */
+    static Tensor distinct(long seed, boolean transposed, int... shape) {
+        int n = Shape.numel(shape);
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = 0.1f * (i - n / 2f);
+        }
+        java.util.Random r = new java.util.Random(seed);
+        for (int i = n - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            float t = v[i];
+            v[i] = v[j];
+            v[j] = t;
+        }
+        if (!transposed || shape.length < 2) {
+            return Tensor.of(v, shape).requiresGrad(true);
+        }
+        int[] swapped = shape.clone();
+        swapped[shape.length - 1] = shape[shape.length - 2];
+        swapped[shape.length - 2] = shape[shape.length - 1];
+        return Tensor.of(v, swapped).transpose(-1, -2).requiresGrad(true);
     }
 
     /** A leaf of standard normal values pushed at least 0.25 away from zero, for ops with a kink or pole there. */

@@ -1,0 +1,375 @@
+package dev.graft.engine.kernels;
+
+import dev.graft.engine.Parallel;
+import java.util.Objects;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Single-precision general matrix multiply with row-major BLAS {@code sgemm} semantics:
+ * {@code C = alpha * op(A) * op(B) + beta * C}.
+ *
+ * <p>The structure is the classic one of Goto and van de Geijn. {@code op(B)} is cut into panels of
+ * {@value #KC} rows by up to {@code NC} columns and packed into slivers {@code NR} columns wide;
+ * {@code op(A)} is cut into blocks of up to {@value #MC} rows and packed into slivers
+ * {@value #MR} rows tall. A register-blocked micro-kernel then multiplies one A sliver by one B
+ * sliver, keeping a {@value #MR}x{@code NR} tile of C in twelve vector registers and reading each
+ * packed element exactly once with unit stride. Transposes cost nothing beyond packing.
+ *
+ * <p>Large products are split over the shared {@link Parallel} pool by rows, or by columns when
+ * that balances better (few rows), each task packing its own operands into per-thread buffers.
+ */
+public final class Gemm {
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    /** Rows of the micro-tile: 6 x 2 accumulators + 2 B vectors + 1 broadcast fill 15 of 16 AVX2 registers. */
+    static final int MR = 6;
+    /** Columns of the micro-tile: two vectors. */
+    static final int NR = 2 * L;
+    /** Depth of a packed panel: one B sliver (KC x NR floats, 16 KiB on AVX2) stays in L1. */
+    static final int KC = 256;
+    /** Rows of a packed A block: MC x KC floats (72 KiB) stay in L2 while every B sliver passes. */
+    static final int MC = 72;
+    /** Columns of a packed B panel: KC x NC floats (2 MiB on AVX2) are meant for the L3. */
+    static final int NC = 128 * NR;
+    /** Multiply-adds below which a task is not worth forking. */
+    private static final long MIN_TASK_WORK = 1L << 18;
+
+    /** Per-thread packing buffers, so packing never allocates after a thread's first call. */
+    private static final class Scratch {
+        final float[] a = new float[MC * KC];
+        final float[] tile = new float[MR * NR];
+        float[] b = new float[0];
+
+        float[] b(int size) {
+            if (b.length < size) {
+                b = new float[size];
+            }
+            return b;
+        }
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private Gemm() {
+    }
+
+    /**
+     * Computes {@code C = alpha * op(A) * op(B) + beta * C} on row-major matrices, where
+     * {@code op(X)} is {@code X} or its transpose, {@code op(A)} is {@code m x k}, {@code op(B)} is
+     * {@code k x n} and {@code C} is {@code m x n}. When {@code beta == 0}, {@code C} is overwritten
+     * without being read (NaN in it does not propagate); when {@code alpha == 0} or {@code k == 0},
+     * {@code A} and {@code B} are not read. {@code C} must not overlap {@code A} or {@code B}.
+     *
+     * @param transA whether {@code op(A)} is {@code A}ᵀ (then {@code A} is stored {@code k x m})
+     * @param transB whether {@code op(B)} is {@code B}ᵀ (then {@code B} is stored {@code n x k})
+     * @param m rows of {@code op(A)} and {@code C}
+     * @param n columns of {@code op(B)} and {@code C}
+     * @param k columns of {@code op(A)}, rows of {@code op(B)}
+     * @param alpha scale of the product
+     * @param a storage of {@code A}
+     * @param aOff index of {@code A[0][0]} in {@code a}
+     * @param lda distance between row starts of the stored {@code A}, at least its column count
+     * @param b storage of {@code B}
+     * @param bOff index of {@code B[0][0]} in {@code b}
+     * @param ldb distance between row starts of the stored {@code B}, at least its column count
+     * @param beta scale of the old {@code C}
+     * @param c storage of {@code C}
+     * @param cOff index of {@code C[0][0]} in {@code c}
+     * @param ldc distance between row starts of {@code C}, at least {@code n}
+     * @throws IllegalArgumentException if a size or offset is negative, a leading dimension is
+     *     smaller than its row, or an operand does not fit in its array
+     */
+    public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                             float beta, float[] c, int cOff, int ldc) {
+        Objects.requireNonNull(a, "sgemm: a is null");
+        Objects.requireNonNull(b, "sgemm: b is null");
+        Objects.requireNonNull(c, "sgemm: c is null");
+        if (m < 0 || n < 0 || k < 0) {
+            throw new IllegalArgumentException(
+                    "sgemm: m, n and k must be >= 0, got m=" + m + ", n=" + n + ", k=" + k);
+        }
+        Checks.matrix("sgemm", "a", a.length, aOff, transA ? k : m, transA ? m : k, lda);
+        Checks.matrix("sgemm", "b", b.length, bOff, transB ? n : k, transB ? k : n, ldb);
+        Checks.matrix("sgemm", "c", c.length, cOff, m, n, ldc);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (alpha == 0f || k == 0) {
+            scale(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        if (m == 1) {
+            // C is one row: C^T = op(B)^T op(A)^T, a matrix-vector product over the stored B.
+            Gemv.run(!transB, transB ? n : k, transB ? k : n, alpha, b, bOff, ldb,
+                    a, aOff, transA ? lda : 1, beta, c, cOff, 1);
+            return;
+        }
+        if (n == 1) {
+            Gemv.run(transA, transA ? k : m, transA ? m : k, alpha, a, aOff, lda,
+                    b, bOff, transB ? 1 : ldb, beta, c, cOff, ldc);
+            return;
+        }
+        split(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /** Splits C into row or column bands, one per task, whichever divides more evenly. */
+    private static void split(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                              float beta, float[] c, int cOff, int ldc) {
+        int threads = Parallel.threads();
+        long work = (long) m * n * k;
+        if (threads == 1 || work < 2 * MIN_TASK_WORK) {
+            block(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
+        int rowUnits = (m + MR - 1) / MR;
+        int colUnits = (n + NR - 1) / NR;
+        if (waste(rowUnits, threads) <= waste(colUnits, threads)) {
+            int grain = (int) Math.max(1, MIN_TASK_WORK / ((long) MR * n * k));
+            Parallel.forRange(rowUnits, grain, (from, to) -> block(transA, transB,
+                    from * MR, Math.min(m, to * MR), 0, n, k,
+                    alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc));
+        } else {
+            int grain = (int) Math.max(1, MIN_TASK_WORK / ((long) NR * m * k));
+            Parallel.forRange(colUnits, grain, (from, to) -> block(transA, transB,
+                    0, m, from * NR, Math.min(n, to * NR), k,
+                    alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc));
+        }
+    }
+
+    /** Idle fraction of the last round when {@code units} equal pieces go to {@code threads}. */
+    private static double waste(int units, int threads) {
+        int rounds = (units + threads - 1) / threads;
+        return 1.0 - (double) units / ((long) rounds * threads);
+    }
+
+    /** Serial product of the band {@code C[m0..m1)[n0..n1)}. */
+    private static void block(boolean transA, boolean transB, int m0, int m1, int n0, int n1, int k,
+                              float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                              float beta, float[] c, int cOff, int ldc) {
+        Scratch s = SCRATCH.get();
+        if (beta != 0f && beta != 1f) {
+            // Scaling C once up front lets the micro-kernel merely add (or, for beta = 0, store).
+            scale(m1 - m0, n1 - n0, beta, c, cOff + m0 * ldc + n0, ldc);
+        }
+        // Equal depth blocks: k = 300 becomes 150 + 150, not 256 + 44 with a poorly amortised tail.
+        int kBlocks = (k + KC - 1) / KC;
+        int kStep = (k + kBlocks - 1) / kBlocks;
+        for (int jc = n0; jc < n1; jc += NC) {
+            int nc = Math.min(NC, n1 - jc);
+            float[] bp = s.b(kStep * roundUp(nc, NR));
+            for (int pc = 0; pc < k; pc += kStep) {
+                int kc = Math.min(kStep, k - pc);
+                // Only the first depth block may overwrite C; later ones add onto what it wrote.
+                boolean overwrite = pc == 0 && beta == 0f;
+                packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp);
+                for (int ic = m0; ic < m1; ic += MC) {
+                    int mc = Math.min(MC, m1 - ic);
+                    packA(transA, alpha, a, aOff, lda, ic, mc, pc, kc, s.a);
+                    macro(mc, nc, kc, s.a, bp, overwrite, c, cOff + ic * ldc + jc, ldc, s.tile);
+                }
+            }
+        }
+    }
+
+    private static int roundUp(int x, int to) {
+        return (x + to - 1) / to * to;
+    }
+
+    /**
+     * Packs {@code op(A)[i0..i0+mc)[p0..p0+kc)} as slivers of {@link #MR} rows, each stored
+     * column after column ({@code MR} consecutive floats per depth step), zero-padded to a whole
+     * sliver so the micro-kernel never needs a row count. Alpha is applied here, to m x k values,
+     * rather than to every tile of C.
+     */
+    private static void packA(boolean transA, float alpha, float[] a, int aOff, int lda,
+                              int i0, int mc, int p0, int kc, float[] ap) {
+        for (int s = 0; s < mc; s += MR) {
+            int rows = Math.min(MR, mc - s);
+            int base = s * kc;
+            if (transA) {
+                for (int p = 0; p < kc; p++) {
+                    int src = aOff + (p0 + p) * lda + i0 + s;
+                    int dst = base + p * MR;
+                    for (int r = 0; r < rows; r++) {
+                        ap[dst + r] = alpha * a[src + r];
+                    }
+                    for (int r = rows; r < MR; r++) {
+                        ap[dst + r] = 0f;
+                    }
+                }
+            } else {
+                for (int r = 0; r < rows; r++) {
+                    int src = aOff + (i0 + s + r) * lda + p0;
+                    for (int p = 0; p < kc; p++) {
+                        ap[base + p * MR + r] = alpha * a[src + p];
+                    }
+                }
+                for (int r = rows; r < MR; r++) {
+                    for (int p = 0; p < kc; p++) {
+                        ap[base + p * MR + r] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs {@code op(B)[p0..p0+kc)[j0..j0+nc)} as slivers of {@link #NR} columns, each stored row
+     * after row ({@code NR} consecutive floats per depth step), zero-padded to a whole sliver.
+     */
+    private static void packB(boolean transB, float[] b, int bOff, int ldb,
+                              int p0, int kc, int j0, int nc, float[] bp) {
+        for (int t = 0; t < nc; t += NR) {
+            int cols = Math.min(NR, nc - t);
+            int base = t * kc;
+            if (transB) {
+                for (int j = 0; j < cols; j++) {
+                    int src = bOff + (j0 + t + j) * ldb + p0;
+                    for (int p = 0; p < kc; p++) {
+                        bp[base + p * NR + j] = b[src + p];
+                    }
+                }
+                for (int j = cols; j < NR; j++) {
+                    for (int p = 0; p < kc; p++) {
+                        bp[base + p * NR + j] = 0f;
+                    }
+                }
+            } else if (cols == NR) {
+                for (int p = 0; p < kc; p++) {
+                    int src = bOff + (p0 + p) * ldb + j0 + t;
+                    int dst = base + p * NR;
+                    FloatVector.fromArray(S, b, src).intoArray(bp, dst);
+                    FloatVector.fromArray(S, b, src + L).intoArray(bp, dst + L);
+                }
+            } else {
+                for (int p = 0; p < kc; p++) {
+                    int src = bOff + (p0 + p) * ldb + j0 + t;
+                    int dst = base + p * NR;
+                    for (int j = 0; j < cols; j++) {
+                        bp[dst + j] = b[src + j];
+                    }
+                    for (int j = cols; j < NR; j++) {
+                        bp[dst + j] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Multiplies a packed {@code mc x kc} A block by a packed {@code kc x nc} B panel into C. The B
+     * sliver is the outer loop so it stays in L1 while the A slivers stream from L2. Edge tiles run
+     * the same full-size micro-kernel into a scratch tile and copy back only the valid part.
+     */
+    private static void macro(int mc, int nc, int kc, float[] ap, float[] bp, boolean overwrite,
+                              float[] c, int cOff, int ldc, float[] tile) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            for (int ir = 0; ir < mc; ir += MR) {
+                int mr = Math.min(MR, mc - ir);
+                int co = cOff + ir * ldc + jr;
+                if (mr == MR && nr == NR) {
+                    kernel(kc, ap, ir * kc, bp, jr * kc, c, co, ldc, overwrite);
+                } else {
+                    kernel(kc, ap, ir * kc, bp, jr * kc, tile, 0, NR, true);
+                    for (int r = 0; r < mr; r++) {
+                        for (int j = 0; j < nr; j++) {
+                            int ci = co + r * ldc + j;
+                            c[ci] = overwrite ? tile[r * NR + j] : c[ci] + tile[r * NR + j];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The micro-kernel: {@code C[6][NR] (+)= sum_p A[.][p] B[p][.]} over one packed A sliver and one
+     * packed B sliver, storing when {@code overwrite} and adding otherwise. Each step loads two B vectors, broadcasts six A values and
+     * issues twelve independent FMAs, enough to hide the FMA latency on two FMA ports.
+     */
+    private static void kernel(int kc, float[] ap, int ao, float[] bp, int bo,
+                               float[] c, int co, int ldc, boolean overwrite) {
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = c00;
+        FloatVector c10 = c00;
+        FloatVector c11 = c00;
+        FloatVector c20 = c00;
+        FloatVector c21 = c00;
+        FloatVector c30 = c00;
+        FloatVector c31 = c00;
+        FloatVector c40 = c00;
+        FloatVector c41 = c00;
+        FloatVector c50 = c00;
+        FloatVector c51 = c00;
+        // Stepping the two packed indices directly (rather than deriving them from p) lets C2
+        // prove the A reads in bounds once per call instead of testing them every step.
+        int aEnd = ao + kc * MR;
+        for (int ai = ao, bi = bo; ai < aEnd; ai += MR, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector av = FloatVector.broadcast(S, ap[ai]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, ap[ai + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, ap[ai + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, ap[ai + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, ap[ai + 4]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(S, ap[ai + 5]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+        }
+        if (overwrite) {
+            c00.intoArray(c, co);
+            c01.intoArray(c, co + L);
+            c10.intoArray(c, co + ldc);
+            c11.intoArray(c, co + ldc + L);
+            c20.intoArray(c, co + 2 * ldc);
+            c21.intoArray(c, co + 2 * ldc + L);
+            c30.intoArray(c, co + 3 * ldc);
+            c31.intoArray(c, co + 3 * ldc + L);
+            c40.intoArray(c, co + 4 * ldc);
+            c41.intoArray(c, co + 4 * ldc + L);
+            c50.intoArray(c, co + 5 * ldc);
+            c51.intoArray(c, co + 5 * ldc + L);
+        } else {
+            c00.add(FloatVector.fromArray(S, c, co)).intoArray(c, co);
+            c01.add(FloatVector.fromArray(S, c, co + L)).intoArray(c, co + L);
+            c10.add(FloatVector.fromArray(S, c, co + ldc)).intoArray(c, co + ldc);
+            c11.add(FloatVector.fromArray(S, c, co + ldc + L)).intoArray(c, co + ldc + L);
+            c20.add(FloatVector.fromArray(S, c, co + 2 * ldc)).intoArray(c, co + 2 * ldc);
+            c21.add(FloatVector.fromArray(S, c, co + 2 * ldc + L)).intoArray(c, co + 2 * ldc + L);
+            c30.add(FloatVector.fromArray(S, c, co + 3 * ldc)).intoArray(c, co + 3 * ldc);
+            c31.add(FloatVector.fromArray(S, c, co + 3 * ldc + L)).intoArray(c, co + 3 * ldc + L);
+            c40.add(FloatVector.fromArray(S, c, co + 4 * ldc)).intoArray(c, co + 4 * ldc);
+            c41.add(FloatVector.fromArray(S, c, co + 4 * ldc + L)).intoArray(c, co + 4 * ldc + L);
+            c50.add(FloatVector.fromArray(S, c, co + 5 * ldc)).intoArray(c, co + 5 * ldc);
+            c51.add(FloatVector.fromArray(S, c, co + 5 * ldc + L)).intoArray(c, co + 5 * ldc + L);
+        }
+    }
+
+    /** {@code C = beta * C}, writing zeros (not {@code 0 * C}) when beta is 0. */
+    private static void scale(int m, int n, float beta, float[] c, int cOff, int ldc) {
+        if (beta == 1f) {
+            return;
+        }
+        for (int i = 0; i < m; i++) {
+            int row = cOff + i * ldc;
+            for (int j = 0; j < n; j++) {
+                c[row + j] = beta == 0f ? 0f : beta * c[row + j];
+            }
+        }
+    }
+}

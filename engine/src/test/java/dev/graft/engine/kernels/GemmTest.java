@@ -1,0 +1,164 @@
+package dev.graft.engine.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.graft.engine.Parallel;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class GemmTest {
+
+    /** m, n, k: unit sizes, primes, sizes around the 6x16 tile, depth splits and a multi-panel n. */
+    private static final int[][] SHAPES = {
+        {1, 1, 1}, {1, 7, 13}, {7, 1, 13}, {2, 2, 1}, {7, 13, 1}, {6, 16, 5}, {5, 15, 4},
+        {13, 37, 7}, {37, 13, 64}, {5, 3, 300}, {70, 50, 260}, {100, 33, 17}, {150, 20, 30},
+        {8, 2060, 5}, {97, 131, 67}, {13, 500, 100}, {12, 600, 100},
+    };
+
+    private final Random random = new Random(42);
+
+    @Test
+    void matchesDoublePrecisionReferenceForEveryTransposeAndScale() {
+        float[][] scales = {{1f, 0f}, {-0.5f, 1f}, {1.5f, 0.75f}};
+        for (int[] shape : SHAPES) {
+            for (int t = 0; t < 4; t++) {
+                for (float[] s : scales) {
+                    check(t >= 2, (t & 1) == 1, shape[0], shape[1], shape[2], s[0], s[1], 0, 0, 0);
+                }
+            }
+        }
+    }
+
+    @Test
+    void honoursOffsetsAndLeadingDimensionsWiderThanTheRows() {
+        for (int[] shape : SHAPES) {
+            for (int t = 0; t < 4; t++) {
+                check(t >= 2, (t & 1) == 1, shape[0], shape[1], shape[2], 0.5f, 0.25f, 3, 5, 11);
+            }
+        }
+    }
+
+    @Test
+    void splitsOverMoreThreadsThanCores() {
+        int before = Parallel.threads();
+        Parallel.setThreads(3);
+        try {
+            check(false, false, 97, 131, 67, 1f, 0f, 0, 0, 0);
+            check(true, true, 13, 500, 100, 1f, 0.5f, 1, 2, 3);
+            check(false, true, 200, 40, 90, -1f, 1f, 0, 0, 0);
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    @Test
+    void betaZeroOverwritesNaNAndAlphaZeroDoesNotReadTheOperands() {
+        float[] a = {Float.NaN, 1, 2, 3};
+        float[] b = {1, 2, Float.NaN, 4};
+        float[] c = {Float.NaN, Float.NaN, Float.NaN, Float.NaN};
+        Gemm.sgemm(false, false, 2, 2, 2, 0f, a, 0, 2, b, 0, 2, 0f, c, 0, 2);
+        assertEquals("[0.0, 0.0, 0.0, 0.0]", Arrays.toString(c));
+        float[] c2 = {1, 2, 3, 4};
+        Gemm.sgemm(false, false, 2, 2, 0, 1f, new float[0], 0, 1, new float[0], 0, 2, 2f, c2, 0, 2);
+        assertEquals("[2.0, 4.0, 6.0, 8.0]", Arrays.toString(c2));
+    }
+
+    @Test
+    void emptyProductsWriteNothing() {
+        float[] c = {7f};
+        Gemm.sgemm(false, false, 0, 1, 3, 1f, new float[0], 0, 3, new float[3], 0, 1, 0f, c, 0, 1);
+        Gemm.sgemm(false, false, 1, 0, 3, 1f, new float[3], 0, 3, new float[0], 0, 1, 0f, c, 0, 1);
+        assertEquals(7f, c[0]);
+    }
+
+    @Test
+    void rejectsOperandsThatDoNotFit() {
+        float[] a = new float[6];
+        float[] b = new float[6];
+        float[] c = new float[4];
+        assertThrows(IllegalArgumentException.class,
+                () -> Gemm.sgemm(false, false, -1, 2, 3, 1f, a, 0, 3, b, 0, 2, 0f, c, 0, 2));
+        assertThrows(IllegalArgumentException.class,
+                () -> Gemm.sgemm(false, false, 2, 2, 3, 1f, a, 1, 3, b, 0, 2, 0f, c, 0, 2));
+        assertThrows(IllegalArgumentException.class,
+                () -> Gemm.sgemm(false, false, 2, 2, 3, 1f, a, 0, 2, b, 0, 2, 0f, c, 0, 2));
+        assertThrows(IllegalArgumentException.class,
+                () -> Gemm.sgemm(true, false, 2, 2, 3, 1f, a, 0, 3, b, 0, 2, 0f, c, 0, 2));
+        assertThrows(IllegalArgumentException.class,
+                () -> Gemm.sgemm(false, true, 2, 2, 3, 1f, a, 0, 3, b, 0, 2, 0f, c, 0, 2));
+        assertThrows(IllegalArgumentException.class,
+                () -> Gemm.sgemm(false, false, 2, 2, 3, 1f, a, 0, 3, b, 0, 2, 0f, c, 1, 2));
+        assertThrows(IllegalArgumentException.class,
+                () -> Gemm.sgemm(false, false, 2, 2, 3, 1f, a, 0, 3, b, -1, 2, 0f, c, 0, 2));
+        assertThrows(IllegalArgumentException.class,
+                () -> Gemm.sgemm(false, false, 2, 2, 3, 1f, a, 0, 3, b, 0, 2, 0f, c, 0, 1));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Gemm.sgemm(false, false, 2, 2, 3, 1f, a, 0, 3, b, 0, 2, 0f, new float[3], 0, 2));
+        assertTrue(e.getMessage().startsWith("sgemm: c"), e.getMessage());
+    }
+
+    /**
+     * Runs one product with random operands laid out at {@code off} with leading dimensions
+     * {@code extra} wider than needed, and compares with a double-precision loop. Elements of C
+     * outside the product (offset, row padding) must be left untouched.
+     */
+    private void check(boolean transA, boolean transB, int m, int n, int k, float alpha, float beta,
+                       int off, int extraA, int extraC) {
+        int aRows = transA ? k : m;
+        int aCols = transA ? m : k;
+        int bRows = transB ? n : k;
+        int bCols = transB ? k : n;
+        int lda = aCols + extraA;
+        int ldb = bCols + (extraA > 0 ? 2 : 0);
+        int ldc = n + extraC;
+        float[] a = random(off + aRows * lda);
+        float[] b = random(off + bRows * ldb + 1);
+        float[] c = random(off + m * ldc);
+        if (beta == 0f) {
+            for (int i = 0; i < m; i++) {
+                Arrays.fill(c, off + i * ldc, off + i * ldc + n, Float.NaN);
+            }
+        }
+        float[] before = c.clone();
+        Gemm.sgemm(transA, transB, m, n, k, alpha, a, off, lda, b, off, ldb, beta, c, off, ldc);
+        String what = (transA ? "T" : "N") + (transB ? "T" : "N") + " m=" + m + " n=" + n + " k=" + k
+                + " alpha=" + alpha + " beta=" + beta + " off=" + off;
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double sum = 0;
+                double mag = 0;
+                for (int p = 0; p < k; p++) {
+                    double x = transA ? a[off + p * lda + i] : a[off + i * lda + p];
+                    double y = transB ? b[off + j * ldb + p] : b[off + p * ldb + j];
+                    sum += x * y;
+                    mag += Math.abs(x * y);
+                }
+                double old = before[off + i * ldc + j];
+                double expected = alpha * sum + (beta == 0f ? 0 : beta * old);
+                double tol = 1e-5 * (Math.abs(alpha) * mag + (beta == 0f ? 0 : Math.abs(beta * old))) + 1e-30;
+                float got = c[off + i * ldc + j];
+                if (!(Math.abs(got - expected) <= tol)) {
+                    throw new AssertionError(what + ": C[" + i + "][" + j + "] = " + got + ", expected " + expected);
+                }
+            }
+        }
+        for (int idx = 0; idx < c.length; idx++) {
+            int rel = idx - off;
+            boolean inside = rel >= 0 && rel / ldc < m && rel % ldc < n;
+            if (!inside) {
+                assertEquals(before[idx], c[idx], what + ": wrote outside C at " + idx);
+            }
+        }
+    }
+
+    private float[] random(int size) {
+        float[] x = new float[size];
+        for (int i = 0; i < size; i++) {
+            x[i] = random.nextFloat() * 2 - 1;
+        }
+        return x;
+    }
+}

@@ -1,0 +1,93 @@
+package dev.graft.transfer.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+class MainTest {
+
+    private record Result(int status, String out, String err) {
+    }
+
+    private static Result run(String... args) {
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        int status;
+        try (var o = new PrintStream(out, true, StandardCharsets.UTF_8);
+                var e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            status = Main.run(args, o, e);
+        }
+        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void unknownCommandExitsTwoWithUsageOnStderr() {
+        Result r = run("frobnicate");
+        assertEquals(2, r.status());
+        assertTrue(r.err().contains("unknown command 'frobnicate'"), r.err());
+        assertTrue(r.err().contains("usage: graft <command>"), r.err());
+        assertFalse(r.err().contains("Exception"), r.err());
+        assertEquals("", r.out());
+    }
+
+    @Test
+    void noArgumentsExitsTwoWithUsage() {
+        Result r = run();
+        assertEquals(2, r.status());
+        assertTrue(r.err().contains("usage: graft <command>"), r.err());
+    }
+
+    @Test
+    void helpListsEveryCommand() {
+        for (String help : new String[] {"help", "--help", "-h"}) {
+            Result r = run(help);
+            assertEquals(0, r.status(), help);
+            assertTrue(r.out().contains("demo"), r.out());
+            assertTrue(r.out().contains("help"), r.out());
+        }
+    }
+
+    @Test
+    void helpForOneCommandShowsItsOptions() {
+        Result viaHelp = run("help", "demo");
+        assertEquals(0, viaHelp.status());
+        assertTrue(viaHelp.out().contains("--epochs N"), viaHelp.out());
+        assertEquals(viaHelp.out(), run("demo", "--help").out());
+        assertEquals(2, run("help", "nope").status());
+    }
+
+    @Test
+    void badOptionsExitTwoNamingTheProblem() {
+        String[][] cases = {
+            {"demo", "--epochs", "many"}, {"demo", "--epochs"}, {"demo", "--epochs", "0"},
+            {"demo", "--colour", "red"}, {"demo", "extra"}, {"demo", "--lr", "-1"},
+            {"demo", "--seed", "1", "--seed", "2"}, {"demo", "--skip-conv=yes"},
+        };
+        for (String[] args : cases) {
+            Result r = run(args);
+            assertEquals(2, r.status(), String.join(" ", args));
+            assertTrue(r.err().startsWith("graft: "), r.err());
+            assertTrue(r.err().contains("usage: graft demo"), r.err());
+            assertFalse(r.err().contains("Exception"), r.err());
+        }
+    }
+
+    @Test
+    void demoLearnsTheSpirals() {
+        Result r = run("demo", "--epochs=120", "--skip-conv", "--seed", "7");
+        assertEquals(0, r.status(), r.err());
+        Matcher m = Pattern.compile("test accuracy ([0-9.]+)%").matcher(r.out());
+        assertTrue(m.find(), r.out());
+        double testAccuracy = Double.parseDouble(m.group(1));
+        // Three interleaved arms, each winding a full turn: chance is 33%.
+        assertTrue(testAccuracy > 90, r.out());
+        assertFalse(r.out().contains("conv2d"), r.out());
+    }
+}
