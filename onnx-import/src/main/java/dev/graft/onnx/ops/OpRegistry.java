@@ -43,7 +43,17 @@ public final class OpRegistry {
         PadOp.register(r);
         ConstantOps.register(r);
         CastOps.register(r);
-        SequenceOps.register(r);
+        LinearOps.register(r);
+        ConvOp.register(r);
+        ConvTransposeOp.register(r);
+        PoolOps.register(r);
+        NormalizationOps.register(r);
+        ResizeOps.register(r);
+        EinsumOp.register(r);
+        TriluOp.register(r);
+        CumSumOp.register(r);
+        TopKOp.register(r);
+        OneHotOp.register(r);
         return r;
     }
 

@@ -1,0 +1,169 @@
+package dev.graft.onnx.ops;
+
+import dev.graft.engine.Tensor;
+import dev.graft.onnx.Value;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Einsum for equations without ellipses or repeated letters within one operand: transposes,
+ * sums, inner and outer products, (batched) matrix products. Operands are folded left to right;
+ * each pairwise step is one batched matmul after summing out letters no later term needs.
+ */
+final class EinsumOp {
+
+    private EinsumOp() {
+    }
+
+    static void register(OpRegistry r) {
+        r.add("Einsum", new int[] {12}, EinsumOp::einsum);
+    }
+
+    private static Kernel einsum(NodeSpec n) {
+        String eq = n.stringAttr("equation", "").replace(" ", "");
+        if (eq.isEmpty()) {
+            throw n.invalid("attribute 'equation' is required");
+        }
+        if (eq.contains("...")) {
+            throw n.unsupported("ellipsis in equation '" + eq + "'");
+        }
+        String[] sides = eq.split("->", -1);
+        String[] terms = sides[0].split(",", -1);
+        for (String t : terms) {
+            if (t.chars().distinct().count() != t.length()) {
+                throw n.unsupported("repeated index within one operand (diagonals) in '" + eq + "'");
+            }
+        }
+        String out;
+        if (sides.length > 1) {
+            out = sides[1];
+        } else {
+            // implicit output: letters appearing once, alphabetically
+            StringBuilder sb = new StringBuilder();
+            String all = sides[0].replace(",", "");
+            all.chars().distinct().sorted().filter(c -> all.indexOf(c) == all.lastIndexOf(c)).forEach(c -> sb.append((char) c));
+            out = sb.toString();
+        }
+        String output = out;
+        return (in, ctx) -> {
+            if (in.length != terms.length) {
+                throw n.invalid("equation has " + terms.length + " operands, node has " + in.length + " inputs");
+            }
+            Tensor acc = null;
+            String accLetters = null;
+            for (int i = 0; i < terms.length; i++) {
+                Tensor t = in[i].toFloat();
+                if (t.dim() != terms[i].length()) {
+                    throw n.invalid("operand " + i + " has rank " + t.dim() + " but term '" + terms[i] + "'");
+                }
+                String needed = output + String.join("", Arrays.copyOfRange(terms, i + 1, terms.length));
+                if (acc == null) {
+                    acc = t;
+                    accLetters = terms[i];
+                    if (terms.length == 1) {
+                        break;
+                    }
+                    continue;
+                }
+                String[] result = new String[1];
+                acc = pair(acc, accLetters, t, terms[i], needed, result);
+                accLetters = result[0];
+            }
+            String keep = output;
+            acc = sumOut(acc, accLetters, keep, new String[1]);
+            String rest = lettersIn(accLetters, keep);
+            int[] perm = new int[keep.length()];
+            for (int i = 0; i < keep.length(); i++) {
+                perm[i] = rest.indexOf(keep.charAt(i));
+            }
+            return new Value[] {Value.of(acc.permute(perm), in[0].type())};
+        };
+    }
+
+    private static String lettersIn(String letters, String keep) {
+        StringBuilder sb = new StringBuilder();
+        for (char c : letters.toCharArray()) {
+            if (keep.indexOf(c) >= 0) {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
+    /** Sums away the letters of {@code t} not in {@code keep}; {@code letters[0]} receives the remaining letters. */
+    private static Tensor sumOut(Tensor t, String letters, String keep, String[] remaining) {
+        List<Integer> axes = new ArrayList<>();
+        for (int i = 0; i < letters.length(); i++) {
+            if (keep.indexOf(letters.charAt(i)) < 0) {
+                axes.add(i);
+            }
+        }
+        remaining[0] = lettersIn(letters, keep);
+        if (axes.isEmpty()) {
+            return t;
+        }
+        return t.sum(axes.stream().mapToInt(Integer::intValue).toArray(), false);
+    }
+
+    private static Tensor pair(Tensor a, String la, Tensor b, String lb, String needed, String[] result) {
+        String[] ra = new String[1];
+        String[] rb = new String[1];
+        a = sumOut(a, la, lb + needed, ra);
+        b = sumOut(b, lb, ra[0] + needed, rb);
+        la = ra[0];
+        lb = rb[0];
+        StringBuilder batch = new StringBuilder();
+        StringBuilder contract = new StringBuilder();
+        StringBuilder left = new StringBuilder();
+        StringBuilder right = new StringBuilder();
+        for (char c : la.toCharArray()) {
+            boolean inB = lb.indexOf(c) >= 0;
+            boolean later = needed.indexOf(c) >= 0;
+            if (inB) {
+                (later ? batch : contract).append(c);
+            } else {
+                left.append(c);
+            }
+        }
+        for (char c : lb.toCharArray()) {
+            if (la.indexOf(c) < 0) {
+                right.append(c);
+            }
+        }
+        Tensor pa = a.permute(order(la, batch + "" + left + contract));
+        Tensor pb = b.permute(order(lb, batch + "" + contract + right));
+        int[] bs = sizes(pa, 0, batch.length());
+        int nb = prod(bs);
+        int[] ls = sizes(pa, batch.length(), left.length());
+        int[] cs = sizes(pa, batch.length() + left.length(), contract.length());
+        int[] rs = sizes(pb, batch.length() + contract.length(), right.length());
+        Tensor m = pa.reshape(nb, prod(ls), prod(cs)).matmul(pb.reshape(nb, prod(cs), prod(rs)));
+        int[] shape = new int[bs.length + ls.length + rs.length];
+        System.arraycopy(bs, 0, shape, 0, bs.length);
+        System.arraycopy(ls, 0, shape, bs.length, ls.length);
+        System.arraycopy(rs, 0, shape, bs.length + ls.length, rs.length);
+        result[0] = batch + "" + left + right;
+        return m.reshape(shape);
+    }
+
+    private static int[] order(String letters, String target) {
+        int[] p = new int[target.length()];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = letters.indexOf(target.charAt(i));
+        }
+        return p;
+    }
+
+    private static int[] sizes(Tensor t, int from, int count) {
+        return Arrays.copyOfRange(t.shape(), from, from + count);
+    }
+
+    private static int prod(int[] s) {
+        int p = 1;
+        for (int v : s) {
+            p *= v;
+        }
+        return p;
+    }
+}

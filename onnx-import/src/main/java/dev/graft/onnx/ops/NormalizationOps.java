@@ -1,0 +1,129 @@
+package dev.graft.onnx.ops;
+
+import dev.graft.engine.Tensor;
+import dev.graft.engine.GradMode;
+import dev.graft.onnx.Value;
+import java.util.Arrays;
+
+/**
+ * BatchNormalization, InstanceNormalization and LayerNormalization, composed from engine ops.
+ *
+ * <p>BatchNormalization's running mean and variance are model buffers. It uses batch statistics
+ * and updates the running ones when the model is training and the node's scale or bias is
+ * trainable (a frozen BatchNorm stays in inference mode, as in Keras), or when the node itself
+ * asks for training mode ({@code training_mode=1}, opset 14 on).
+ */
+final class NormalizationOps {
+
+    private NormalizationOps() {
+    }
+
+    static void register(OpRegistry r) {
+        r.add("BatchNormalization", new int[] {1, 6, 7, 9, 14, 15}, NormalizationOps::batchNorm);
+        r.add("InstanceNormalization", new int[] {1, 6}, NormalizationOps::instanceNorm);
+        r.add("LayerNormalization", new int[] {17}, NormalizationOps::layerNorm);
+    }
+
+    private static int[] channelShape(int rank, int c) {
+        int[] s = new int[rank];
+        Arrays.fill(s, 1);
+        s[1] = c;
+        return s;
+    }
+
+    private static int[] allButChannel(int rank) {
+        int[] axes = new int[rank - 1];
+        axes[0] = 0;
+        for (int i = 2; i < rank; i++) {
+            axes[i - 1] = i;
+        }
+        return axes;
+    }
+
+    private static Kernel batchNorm(NodeSpec n) {
+        float eps = n.floatAttr("epsilon", 1e-5f);
+        float momentum = n.floatAttr("momentum", 0.9f);
+        boolean nodeTraining = n.intAttr("training_mode", 0) != 0;
+        if (n.version() < 9 && n.intAttr("spatial", 1) == 0) {
+            throw n.unsupported("spatial=0");
+        }
+        String meanName = n.inputs().get(3);
+        String varName = n.inputs().get(4);
+        return (in, ctx) -> {
+            Tensor x = in[0].toFloat();
+            int rank = x.dim();
+            int c = x.size(1);
+            int[] cs = channelShape(rank, c);
+            Tensor scale = in[1].toFloat().reshape(cs);
+            Tensor bias = in[2].toFloat().reshape(cs);
+            Tensor runMean = in[3].toFloat();
+            Tensor runVar = in[4].toFloat();
+            boolean moduleTraining = ctx.training()
+                    && (ctx.isTrainable(n.inputs().get(1)) || ctx.isTrainable(n.inputs().get(2)));
+            if (!nodeTraining && !moduleTraining) {
+                Tensor y = x.sub(runMean.reshape(cs)).mul(runVar.reshape(cs).add(eps).rsqrt()).mul(scale).add(bias);
+                return new Value[] {Value.of(y, in[0].type())};
+            }
+            int[] axes = allButChannel(rank);
+            Tensor mean = x.mean(axes, true);
+            Tensor centered = x.sub(mean);
+            Tensor var = centered.square().mean(axes, true);
+            Tensor y = centered.mul(var.add(eps).rsqrt()).mul(scale).add(bias);
+            Tensor newMean;
+            Tensor newVar;
+            try (var ignored = GradMode.noGrad()) {
+                newMean = runMean.mul(momentum).add(mean.detach().reshape(c).mul(1f - momentum));
+                newVar = runVar.mul(momentum).add(var.detach().reshape(c).mul(1f - momentum));
+            }
+            if (moduleTraining) {
+                ctx.updateBuffer(meanName, newMean);
+                ctx.updateBuffer(varName, newVar);
+            }
+            return new Value[] {Value.of(y, in[0].type()), Value.of(newMean, in[3].type()), Value.of(newVar, in[4].type())};
+        };
+    }
+
+    private static Kernel instanceNorm(NodeSpec n) {
+        float eps = n.floatAttr("epsilon", 1e-5f);
+        return (in, ctx) -> {
+            Tensor x = in[0].toFloat();
+            int rank = x.dim();
+            int[] axes = new int[rank - 2];
+            for (int i = 2; i < rank; i++) {
+                axes[i - 2] = i;
+            }
+            int[] cs = channelShape(rank, x.size(1));
+            Tensor mean = x.mean(axes, true);
+            Tensor centered = x.sub(mean);
+            Tensor var = centered.square().mean(axes, true);
+            Tensor y = centered.mul(var.add(eps).rsqrt()).mul(in[1].toFloat().reshape(cs)).add(in[2].toFloat().reshape(cs));
+            return new Value[] {Value.of(y, in[0].type())};
+        };
+    }
+
+    private static Kernel layerNorm(NodeSpec n) {
+        float eps = n.floatAttr("epsilon", 1e-5f);
+        int axis = n.intAttr("axis", -1);
+        return (in, ctx) -> {
+            Tensor x = in[0].toFloat();
+            int rank = x.dim();
+            int a = axis < 0 ? axis + rank : axis;
+            if (a < 0 || a >= rank) {
+                throw n.invalid("axis " + axis + " is out of range for rank " + rank);
+            }
+            int[] axes = new int[rank - a];
+            for (int i = a; i < rank; i++) {
+                axes[i - a] = i;
+            }
+            Tensor mean = x.mean(axes, true);
+            Tensor centered = x.sub(mean);
+            Tensor var = centered.square().mean(axes, true);
+            Tensor inv = var.add(eps).rsqrt();
+            Tensor y = centered.mul(inv).mul(in[1].toFloat());
+            if (in.length > 2 && in[2] != null) {
+                y = y.add(in[2].toFloat());
+            }
+            return new Value[] {Value.of(y, in[0].type()), Value.of(mean), Value.of(inv)};
+        };
+    }
+}

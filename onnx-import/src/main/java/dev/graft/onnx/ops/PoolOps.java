@@ -1,0 +1,138 @@
+package dev.graft.onnx.ops;
+
+import dev.graft.engine.PadMode;
+import dev.graft.engine.Pool2dSpec;
+import dev.graft.engine.Tensor;
+import dev.graft.onnx.Value;
+import java.util.Arrays;
+
+/**
+ * MaxPool, AveragePool, GlobalAveragePool and GlobalMaxPool over any number of spatial
+ * dimensions. The input is first padded explicitly (with -inf for max, 0 for average) including
+ * the extra cells ceil mode needs, so the engine's 2-D pools run with no padding of their own;
+ * dilated or non-2-D windows are computed as the maximum or sum of strided slices, one per kernel tap.
+ */
+final class PoolOps {
+
+    private PoolOps() {
+    }
+
+    static void register(OpRegistry r) {
+        r.add("MaxPool", new int[] {1, 8, 10, 11, 12}, n -> pool(n, true));
+        r.add("AveragePool", new int[] {1, 7, 10, 11, 19}, n -> pool(n, false));
+        r.add("GlobalAveragePool", new int[] {1}, n -> (in, ctx) -> new Value[] {Value.of(global(in[0].toFloat(), false), in[0].type())});
+        r.add("GlobalMaxPool", new int[] {1}, n -> (in, ctx) -> new Value[] {Value.of(global(in[0].toFloat(), true), in[0].type())});
+    }
+
+    private static Tensor global(Tensor x, boolean max) {
+        int[] axes = new int[x.dim() - 2];
+        for (int i = 0; i < axes.length; i++) {
+            axes[i] = i + 2;
+        }
+        return max ? x.max(axes, true) : x.mean(axes, true);
+    }
+
+    private static Kernel pool(NodeSpec n, boolean max) {
+        int[] k = n.intArrayAttr("kernel_shape");
+        if (k == null) {
+            throw n.invalid("attribute 'kernel_shape' is required");
+        }
+        if (max && n.intAttr("storage_order", 0) != 0) {
+            throw n.unsupported("storage_order=1");
+        }
+        if (max && n.outputs().size() > 1 && !n.outputs().get(1).isEmpty()) {
+            throw n.unsupported("the Indices output");
+        }
+        Geometry.AutoPad autoPad = Geometry.autoPad(n);
+        int rank = k.length;
+        int[] s = Geometry.orOnes(n.intArrayAttr("strides"), rank);
+        int[] d = Geometry.orOnes(n.intArrayAttr("dilations"), rank);
+        int[] pads = n.intArrayAttr("pads");
+        boolean ceil = n.intAttr("ceil_mode", 0) != 0;
+        boolean includePad = n.intAttr("count_include_pad", 0) != 0;
+        return (in, ctx) -> {
+            Tensor x = in[0].toFloat();
+            if (x.dim() != rank + 2) {
+                throw n.invalid("kernel_shape " + Arrays.toString(k) + " does not match input of shape " + Arrays.toString(x.shape()));
+            }
+            int[] size = Arrays.copyOfRange(x.shape(), 2, x.dim());
+            int[] p = Geometry.pads(n, autoPad, pads, size, k, s, d);
+            int[] out = new int[rank];
+            int[] extra = new int[rank];
+            for (int i = 0; i < rank; i++) {
+                int span = size[i] + p[i] + p[i + rank] - ((k[i] - 1) * d[i] + 1);
+                if (span < 0) {
+                    throw n.invalid("window larger than the padded input " + Arrays.toString(x.shape()));
+                }
+                out[i] = (ceil ? (span + s[i] - 1) / s[i] : span / s[i]) + 1;
+                if (ceil && (out[i] - 1) * s[i] >= size[i] + p[i]) {
+                    out[i]--;
+                }
+                extra[i] = Math.max(0, (out[i] - 1) * s[i] + (k[i] - 1) * d[i] + 1 - (size[i] + p[i] + p[i + rank]));
+            }
+            Tensor y = max ? maxPool(x, k, s, d, p, extra, out) : avgPool(x, k, s, d, p, extra, out, includePad);
+            return new Value[] {Value.of(y, in[0].type())};
+        };
+    }
+
+    private static int[] fullPads(int rank, int[] p, int[] extra, boolean withExtra, boolean withPads) {
+        int[] full = new int[2 * (rank + 2)];
+        for (int i = 0; i < rank; i++) {
+            full[i + 2] = withPads ? p[i] : 0;
+            full[i + 2 + rank + 2] = (withPads ? p[i + rank] : 0) + (withExtra ? extra[i] : 0);
+        }
+        return full;
+    }
+
+    private static Tensor maxPool(Tensor x, int[] k, int[] s, int[] d, int[] p, int[] extra, int[] out) {
+        int rank = k.length;
+        Tensor xp = x.pad(fullPads(rank, p, extra, true, true), PadMode.CONSTANT, Float.NEGATIVE_INFINITY);
+        if (rank == 2 && d[0] == 1 && d[1] == 1) {
+            return xp.maxPool2d(new Pool2dSpec(k[0], k[1], s[0], s[1], 0, 0, 0, 0, false));
+        }
+        return taps(xp, k, s, d, out, true);
+    }
+
+    private static Tensor avgPool(Tensor x, int[] k, int[] s, int[] d, int[] p, int[] extra, int[] out, boolean includePad) {
+        int rank = k.length;
+        Tensor xp = x.pad(fullPads(rank, p, extra, true, true), PadMode.CONSTANT, 0f);
+        int[] ones = new int[rank + 2];
+        Arrays.fill(ones, 1);
+        System.arraycopy(x.shape(), 2, ones, 2, rank);
+        // which cells count toward the divisor: the input, plus the explicit pads when they are included
+        Tensor mask = includePad
+                ? Tensor.ones(ones).pad(fullPads(rank, p, extra, false, true), PadMode.CONSTANT, 1f)
+                        .pad(fullPads(rank, p, extra, true, false), PadMode.CONSTANT, 0f)
+                : Tensor.ones(ones).pad(fullPads(rank, p, extra, true, true), PadMode.CONSTANT, 0f);
+        boolean fast = rank == 2 && d[0] == 1 && d[1] == 1;
+        Pool2dSpec spec = fast ? new Pool2dSpec(k[0], k[1], s[0], s[1], 0, 0, 0, 0, false) : null;
+        Tensor sum = fast ? xp.avgPool2d(spec, true) : taps(xp, k, s, d, out, false);
+        Tensor count = fast ? mask.avgPool2d(spec, true) : taps(mask, k, s, d, out, false);
+        return sum.div(count);
+    }
+
+    /** The maximum (or sum) over kernel taps of strided slices of the padded input. */
+    private static Tensor taps(Tensor xp, int[] k, int[] s, int[] d, int[] out, boolean max) {
+        int rank = k.length;
+        int[] tap = new int[rank];
+        Tensor acc = null;
+        int total = 1;
+        for (int v : k) {
+            total *= v;
+        }
+        for (int t = 0; t < total; t++) {
+            int rem = t;
+            for (int i = rank - 1; i >= 0; i--) {
+                tap[i] = rem % k[i];
+                rem /= k[i];
+            }
+            Tensor slab = xp;
+            for (int i = 0; i < rank; i++) {
+                int start = tap[i] * d[i];
+                slab = slab.slice(i + 2, start, start + (out[i] - 1) * s[i] + 1, s[i]);
+            }
+            acc = acc == null ? slab : max ? acc.maximum(slab) : acc.add(slab);
+        }
+        return max ? acc : acc.div(total);
+    }
+}
