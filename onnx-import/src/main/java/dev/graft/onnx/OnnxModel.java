@@ -91,6 +91,7 @@ public final class OnnxModel extends Module {
                 throw new OnnxFormatException("the graph declares no outputs");
             }
         }
+        checkDeclaredTypes(def);
         this.graph = CompiledGraph.compile(def.graph(), opset, constantNames, outs);
         registerState();
         for (GraphNode n : graph.nodes()) {
@@ -105,14 +106,31 @@ public final class OnnxModel extends Module {
                 throw new UnsupportedOnnxException("the model imports no operator set (IR version " + def.irVersion()
                         + "); opsets " + OpRegistry.MIN_OPSET + " to " + OpRegistry.MAX_OPSET + " are supported");
             }
-            throw new OnnxFormatException("the model does not import the default ONNX operator set (opset_import has "
-                    + def.opsets().keySet() + ")");
+            throw new UnsupportedOnnxException("the model imports only the operator sets " + def.opsets().keySet()
+                    + "; graft implements the default ONNX domain only");
         }
         if (v < OpRegistry.MIN_OPSET || v > OpRegistry.MAX_OPSET) {
             throw new UnsupportedOnnxException("the model uses ONNX opset " + v + "; opsets " + OpRegistry.MIN_OPSET
                     + " to " + OpRegistry.MAX_OPSET + " are supported");
         }
         return v.intValue();
+    }
+
+    /** Graph inputs and outputs must be tensors of a type graft can hold. */
+    private static void checkDeclaredTypes(ModelDef def) {
+        List<String> bad = new ArrayList<>();
+        List<ValueInfoDef> io = new ArrayList<>(def.graph().inputs());
+        io.addAll(def.graph().outputs());
+        for (ValueInfoDef v : io) {
+            if (!v.isTensor()) {
+                bad.add("'" + v.name() + "' (not a tensor)");
+            } else if (v.elemType() != 0 && DataType.fromCode(v.elemType()).kind() == DataType.Kind.UNSUPPORTED) {
+                bad.add("'" + v.name() + "' (" + DataType.fromCode(v.elemType()) + ")");
+            }
+        }
+        if (!bad.isEmpty()) {
+            throw new UnsupportedOnnxException("unsupported graph input or output types: " + String.join(", ", bad));
+        }
     }
 
     private static Map<String, Value> decodeInitializers(ModelDef def, Path dir) {
@@ -188,6 +206,15 @@ public final class OnnxModel extends Module {
     public List<TensorInfo> inputs() {
         List<TensorInfo> out = new ArrayList<>();
         for (ValueInfoDef v : graph.inputs()) {
+            out.add(info(v));
+        }
+        return out;
+    }
+
+    /** @return the declared graph outputs (a cut model returns its cut tensor instead) */
+    public List<TensorInfo> declaredOutputs() {
+        List<TensorInfo> out = new ArrayList<>();
+        for (ValueInfoDef v : def.graph().outputs()) {
             out.add(info(v));
         }
         return out;

@@ -53,13 +53,13 @@ final class ActivationOps {
         r.add("PRelu", new int[] {1, 6, 7, 9, 16}, n -> (in, ctx) -> {
             Tensor x = in[0].toFloat();
             Tensor slope = in[1].toFloat();
-            return new Value[] {Value.of(Tensor.where(x.lt(Tensor.scalar(0f)), x.mul(slope), x), in[0].type())};
+            return new Value[] {Values.like(Tensor.where(x.lt(Tensor.scalar(0f)), x.mul(slope), x), in[0])};
         });
         r.add("Clip", new int[] {1, 6, 11, 12, 13}, ActivationOps::clip);
     }
 
     private static Kernel unary(UnaryOperator<Tensor> f) {
-        return (in, ctx) -> new Value[] {Value.of(f.apply(in[0].toFloat()), in[0].type())};
+        return (in, ctx) -> new Value[] {Values.like(f.apply(in[0].toFloat()), in[0])};
     }
 
     private static Kernel clip(NodeSpec n) {

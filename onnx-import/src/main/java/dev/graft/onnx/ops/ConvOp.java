@@ -44,13 +44,22 @@ final class ConvOp {
             int[] d = Geometry.orOnes(dilations, spatial);
             int[] inSize = Arrays.copyOfRange(x.shape(), 2, x.dim());
             int[] p = Geometry.pads(n, autoPad, pads, inSize, k, s, d);
-            Tensor y = switch (spatial) {
-                case 1 -> conv2d(x.unsqueeze(2), w.unsqueeze(2), b,
-                        new int[] {1, s[0]}, new int[] {0, p[0], 0, p[1]}, new int[] {1, d[0]}, groups).squeeze(2);
-                case 2 -> conv2d(x, w, b, s, p, d, groups);
-                default -> conv3d(x, w, b, s, p, d, groups);
-            };
-            return new Value[] {Value.of(y, in[0].type())};
+            Tensor y = convNd(x, w, b, s, p, d, groups);
+            return new Value[] {Values.like(y, in[0])};
+        };
+    }
+
+    /**
+     * Convolution over 1, 2 or 3 spatial dimensions.
+     *
+     * @param p pads in ONNX layout {@code [begin..., end...]}; negative pads crop
+     */
+    static Tensor convNd(Tensor x, Tensor w, Tensor b, int[] s, int[] p, int[] d, int groups) {
+        return switch (x.dim() - 2) {
+            case 1 -> conv2d(x.unsqueeze(2), w.unsqueeze(2), b,
+                    new int[] {1, s[0]}, new int[] {0, p[0], 0, p[1]}, new int[] {1, d[0]}, groups).squeeze(2);
+            case 2 -> conv2d(x, w, b, s, p, d, groups);
+            default -> conv3d(x, w, b, s, p, d, groups);
         };
     }
 
@@ -75,6 +84,13 @@ final class ConvOp {
 
     /** 3-D convolution as a sum over kernel depth of 2-D convolutions with the depth folded into the batch. */
     private static Tensor conv3d(Tensor x, Tensor w, Tensor b, int[] s, int[] p, int[] d, int groups) {
+        int[] depthCrop = {0, 0, Math.min(p[0], 0), 0, 0, 0, 0, Math.min(p[3], 0), 0, 0};
+        if (hasNonZero(depthCrop)) {
+            x = x.pad(depthCrop, dev.graft.engine.PadMode.CONSTANT, 0f);
+            p = p.clone();
+            p[0] = Math.max(p[0], 0);
+            p[3] = Math.max(p[3], 0);
+        }
         int[] xs = x.shape();
         int kd = w.size(2);
         int[] depthPads = new int[10];

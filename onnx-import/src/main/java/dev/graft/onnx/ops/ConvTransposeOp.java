@@ -7,7 +7,7 @@ import dev.graft.onnx.Value;
 import java.util.Arrays;
 
 /**
- * ConvTranspose over 1-D and 2-D inputs, as a stride-1 convolution of the input with zeros
+ * ConvTranspose over 1-D, 2-D and 3-D inputs, as a stride-1 convolution of the input with zeros
  * inserted between its elements, using the spatially flipped kernel with input and output
  * channels swapped. Being composed of engine ops, it is differentiable with no code of its own.
  */
@@ -32,71 +32,90 @@ final class ConvTransposeOp {
             Tensor x = in[0].toFloat();
             Tensor w = in[1].toFloat();
             Tensor b = in.length > 2 && in[2] != null ? in[2].toFloat() : null;
-            int spatial = x.dim() - 2;
-            if (spatial < 1 || spatial > 2 || w.dim() != x.dim()) {
-                if (spatial == 3) {
-                    throw new UnsupportedOperationException(n.describe() + ": 3-D ConvTranspose is not supported");
-                }
+            int rank = x.dim() - 2;
+            if (rank < 1 || rank > 3 || w.dim() != x.dim()) {
                 throw n.invalid("input of shape " + Arrays.toString(x.shape()) + " and weight of shape "
-                        + Arrays.toString(w.shape()) + " are not a 1-D or 2-D transposed convolution");
+                        + Arrays.toString(w.shape()) + " are not a 1-D, 2-D or 3-D transposed convolution");
             }
-            boolean oneD = spatial == 1;
-            if (oneD) {
-                x = x.unsqueeze(2);
-                w = w.unsqueeze(2);
-            }
-            int[] s = oneD ? new int[] {1, Geometry.orOnes(strides, 1)[0]} : Geometry.orOnes(strides, 2);
-            int[] d = oneD ? new int[] {1, Geometry.orOnes(dilations, 1)[0]} : Geometry.orOnes(dilations, 2);
-            int[] op = outputPadding == null ? new int[2] : oneD ? new int[] {0, outputPadding[0]} : outputPadding;
-            int[] k = {w.size(2), w.size(3)};
-            int[] inSize = {x.size(2), x.size(3)};
-            int[] p = new int[4];
+            int[] s = Geometry.orOnes(strides, rank);
+            int[] d = Geometry.orOnes(dilations, rank);
+            int[] op = outputPadding == null ? new int[rank] : outputPadding;
+            int[] k = Arrays.copyOfRange(w.shape(), 2, w.dim());
+            int[] inSize = Arrays.copyOfRange(x.shape(), 2, x.dim());
+            int[] p = new int[2 * rank];
             if (outputShape != null || autoPad == Geometry.AutoPad.SAME_UPPER || autoPad == Geometry.AutoPad.SAME_LOWER) {
-                int[] target = new int[2];
-                for (int i = 0; i < 2; i++) {
-                    target[i] = outputShape != null
-                            ? (oneD ? (i == 0 ? 1 : outputShape[outputShape.length - 1]) : outputShape[outputShape.length - 2 + i])
-                            : inSize[i] * s[i];
-                    int total = s[i] * (inSize[i] - 1) + op[i] + (k[i] - 1) * d[i] + 1 - target[i];
+                for (int i = 0; i < rank; i++) {
+                    int target = outputShape != null ? outputShape[outputShape.length - rank + i] : inSize[i] * s[i];
+                    int total = s[i] * (inSize[i] - 1) + op[i] + (k[i] - 1) * d[i] + 1 - target;
                     int small = total / 2;
                     boolean upper = autoPad != Geometry.AutoPad.SAME_LOWER;
                     p[i] = upper ? small : total - small;
-                    p[i + 2] = total - p[i];
+                    p[i + rank] = total - p[i];
                 }
             } else if (pads != null && autoPad == Geometry.AutoPad.NOTSET) {
-                p = oneD ? new int[] {0, pads[0], 0, pads[1]} : pads.clone();
+                p = pads.clone();
             }
             Tensor y = transposed(x, w, s, d, p, op, groups);
             if (b != null) {
-                y = y.add(b.reshape(1, -1, 1, 1));
+                int[] bs = new int[x.dim()];
+                Arrays.fill(bs, 1);
+                bs[1] = -1;
+                y = y.add(b.reshape(bs));
             }
-            return new Value[] {Value.of(oneD ? y.squeeze(2) : y, in[0].type())};
+            return new Value[] {Values.like(y, in[0])};
         };
     }
 
     private static Tensor transposed(Tensor x, Tensor w, int[] s, int[] d, int[] p, int[] op, int groups) {
-        int n = x.size(0);
-        int c = x.size(1);
-        int h = x.size(2);
-        int wd = x.size(3);
+        int rank = s.length;
         Tensor z = x;
-        if (s[0] > 1 || s[1] > 1) {
-            int[] spread = {0, 0, 0, 0, 0, 0, 0, 0, 0, s[0] - 1, 0, s[1] - 1};
-            z = x.unsqueeze(3).unsqueeze(5).pad(spread, PadMode.CONSTANT, 0f)
-                    .reshape(n, c, h * s[0], wd * s[1])
-                    .slice(2, 0, (h - 1) * s[0] + 1, 1).slice(3, 0, (wd - 1) * s[1] + 1, 1);
+        for (int i = 0; i < rank; i++) {
+            if (s[i] > 1) {
+                z = spread(z, i + 2, s[i]);
+            }
         }
         int cin = w.size(0);
         int coutPerGroup = w.size(1);
-        int kh = w.size(2);
-        int kw = w.size(3);
-        Tensor wf = w.reshape(groups, cin / groups, coutPerGroup, kh, kw).permute(0, 2, 1, 3, 4)
-                .reshape(groups * coutPerGroup, cin / groups, kh, kw)
-                .indexSelect(2, reversed(kh)).indexSelect(3, reversed(kw));
-        int[] pad = {
-            d[0] * (kh - 1) - p[0], d[1] * (kw - 1) - p[1],
-            d[0] * (kh - 1) - p[2] + op[0], d[1] * (kw - 1) - p[3] + op[1]};
-        return ConvOp.conv2d(z, wf, null, new int[] {1, 1}, pad, d, groups);
+        int[] k = Arrays.copyOfRange(w.shape(), 2, w.dim());
+        int[] grouped = new int[3 + rank];
+        grouped[0] = groups;
+        grouped[1] = cin / groups;
+        grouped[2] = coutPerGroup;
+        System.arraycopy(k, 0, grouped, 3, rank);
+        int[] swap = new int[3 + rank];
+        for (int i = 0; i < swap.length; i++) {
+            swap[i] = i;
+        }
+        swap[1] = 2;
+        swap[2] = 1;
+        int[] flat = new int[2 + rank];
+        flat[0] = groups * coutPerGroup;
+        flat[1] = cin / groups;
+        System.arraycopy(k, 0, flat, 2, rank);
+        Tensor wf = w.reshape(grouped).permute(swap).reshape(flat);
+        for (int i = 0; i < rank; i++) {
+            wf = wf.indexSelect(i + 2, reversed(k[i]));
+        }
+        int[] pad = new int[2 * rank];
+        int[] ones = new int[rank];
+        for (int i = 0; i < rank; i++) {
+            pad[i] = d[i] * (k[i] - 1) - p[i];
+            pad[i + rank] = d[i] * (k[i] - 1) - p[i + rank] + op[i];
+            ones[i] = 1;
+        }
+        return ConvOp.convNd(z, wf, null, ones, pad, d, groups);
+    }
+
+    /** Inserts {@code stride - 1} zeros between consecutive elements along {@code axis}. */
+    private static Tensor spread(Tensor x, int axis, int stride) {
+        int[] shape = x.shape();
+        int len = shape[axis];
+        Tensor u = x.unsqueeze(axis + 1);
+        int[] pads = new int[2 * u.dim()];
+        pads[u.dim() + axis + 1] = stride - 1;
+        int[] merged = shape.clone();
+        merged[axis] = len * stride;
+        return u.pad(pads, PadMode.CONSTANT, 0f).reshape(merged).slice(axis, 0, (len - 1) * stride + 1, 1);
     }
 
     private static LongTensor reversed(int n) {

@@ -77,7 +77,7 @@ final class EinsumOp {
             for (int i = 0; i < keep.length(); i++) {
                 perm[i] = rest.indexOf(keep.charAt(i));
             }
-            return new Value[] {Value.of(acc.permute(perm), in[0].type())};
+            return new Value[] {Values.like(acc.permute(perm), in[0])};
         };
     }
 

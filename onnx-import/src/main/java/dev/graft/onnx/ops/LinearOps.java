@@ -13,7 +13,7 @@ final class LinearOps {
     static void register(OpRegistry r) {
         r.add("MatMul", new int[] {1, 9, 13}, n -> (in, ctx) -> {
             Tensor y = in[0].toFloat().matmul(in[1].toFloat());
-            return new Value[] {in[0].kind() == DataType.Kind.FLOAT ? Value.of(y, in[0].type()) : Values.cast(Value.of(y), in[0].type())};
+            return new Value[] {Values.like(y, in[0])};
         });
         r.add("Gemm", new int[] {1, 6, 7, 9, 11, 13}, LinearOps::gemm);
     }
@@ -37,7 +37,7 @@ final class LinearOps {
                 Tensor c = in[2].toFloat();
                 y = y.add(beta == 1f ? c : c.mul(beta));
             }
-            return new Value[] {Value.of(y, in[0].kind() == DataType.Kind.FLOAT ? in[0].type() : DataType.FLOAT)};
+            return new Value[] {Values.like(y, in[0])};
         };
     }
 }

@@ -62,7 +62,7 @@ final class NormalizationOps {
                     && (ctx.isTrainable(n.inputs().get(1)) || ctx.isTrainable(n.inputs().get(2)));
             if (!nodeTraining && !moduleTraining) {
                 Tensor y = x.sub(runMean.reshape(cs)).mul(runVar.reshape(cs).add(eps).rsqrt()).mul(scale).add(bias);
-                return new Value[] {Value.of(y, in[0].type())};
+                return new Value[] {Values.like(y, in[0])};
             }
             int[] axes = allButChannel(rank);
             Tensor mean = x.mean(axes, true);
@@ -79,7 +79,7 @@ final class NormalizationOps {
                 ctx.updateBuffer(meanName, newMean);
                 ctx.updateBuffer(varName, newVar);
             }
-            return new Value[] {Value.of(y, in[0].type()), Value.of(newMean, in[3].type()), Value.of(newVar, in[4].type())};
+            return new Value[] {Values.like(y, in[0]), Value.of(newMean, in[3].type()), Value.of(newVar, in[4].type())};
         };
     }
 
@@ -97,7 +97,7 @@ final class NormalizationOps {
             Tensor centered = x.sub(mean);
             Tensor var = centered.square().mean(axes, true);
             Tensor y = centered.mul(var.add(eps).rsqrt()).mul(in[1].toFloat().reshape(cs)).add(in[2].toFloat().reshape(cs));
-            return new Value[] {Value.of(y, in[0].type())};
+            return new Value[] {Values.like(y, in[0])};
         };
     }
 
@@ -123,7 +123,7 @@ final class NormalizationOps {
             if (in.length > 2 && in[2] != null) {
                 y = y.add(in[2].toFloat());
             }
-            return new Value[] {Value.of(y, in[0].type()), Value.of(mean), Value.of(inv)};
+            return new Value[] {Values.like(y, in[0]), Value.of(mean), Value.of(inv)};
         };
     }
 }

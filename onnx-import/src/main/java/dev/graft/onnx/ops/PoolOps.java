@@ -20,8 +20,8 @@ final class PoolOps {
     static void register(OpRegistry r) {
         r.add("MaxPool", new int[] {1, 8, 10, 11, 12}, n -> pool(n, true));
         r.add("AveragePool", new int[] {1, 7, 10, 11, 19}, n -> pool(n, false));
-        r.add("GlobalAveragePool", new int[] {1}, n -> (in, ctx) -> new Value[] {Value.of(global(in[0].toFloat(), false), in[0].type())});
-        r.add("GlobalMaxPool", new int[] {1}, n -> (in, ctx) -> new Value[] {Value.of(global(in[0].toFloat(), true), in[0].type())});
+        r.add("GlobalAveragePool", new int[] {1}, n -> (in, ctx) -> new Value[] {Values.like(global(in[0].toFloat(), false), in[0])});
+        r.add("GlobalMaxPool", new int[] {1}, n -> (in, ctx) -> new Value[] {Values.like(global(in[0].toFloat(), true), in[0])});
     }
 
     private static Tensor global(Tensor x, boolean max) {
@@ -71,7 +71,7 @@ final class PoolOps {
                 extra[i] = Math.max(0, (out[i] - 1) * s[i] + (k[i] - 1) * d[i] + 1 - (size[i] + p[i] + p[i + rank]));
             }
             Tensor y = max ? maxPool(x, k, s, d, p, extra, out) : avgPool(x, k, s, d, p, extra, out, includePad);
-            return new Value[] {Value.of(y, in[0].type())};
+            return new Value[] {Values.like(y, in[0])};
         };
     }
 

@@ -22,20 +22,25 @@ final class ResizeOps {
 
     /** Maps an output coordinate to an input coordinate. */
     private interface Transform {
-        double apply(int out, double scale, int inSize, int outSize);
+        /**
+         * @param outSize the output size
+         * @param outLength the output length the coordinate system assumes: the requested size, or
+         *                  {@code inSize * scale} unrounded when scales were given
+         */
+        double apply(int out, double scale, int inSize, int outSize, double outLength);
     }
 
     private static Transform transform(NodeSpec n, String mode) {
         return switch (mode) {
-            case "half_pixel" -> (o, sc, in, out) -> (o + 0.5) / sc - 0.5;
-            case "half_pixel_symmetric" -> (o, sc, in, out) -> {
-                double adj = out / sc;
-                double offset = (in - adj) / 2;
+            case "half_pixel" -> (o, sc, in, size, len) -> (o + 0.5) / sc - 0.5;
+            case "half_pixel_symmetric" -> (o, sc, in, size, len) -> {
+                double offset = in / 2.0 * (1 - size / len);
                 return offset + (o + 0.5) / sc - 0.5;
             };
-            case "pytorch_half_pixel" -> (o, sc, in, out) -> out > 1 ? (o + 0.5) / sc - 0.5 : 0;
-            case "align_corners" -> (o, sc, in, out) -> out == 1 ? 0 : o * (in - 1.0) / (out - 1.0);
-            case "asymmetric" -> (o, sc, in, out) -> o / sc;
+            case "pytorch_half_pixel" -> (o, sc, in, size, len) -> size > 1 ? (o + 0.5) / sc - 0.5 : 0;
+            case "tf_half_pixel_for_nn" -> (o, sc, in, size, len) -> (o + 0.5) / sc;
+            case "align_corners" -> (o, sc, in, size, len) -> len == 1 ? 0 : o * (in - 1.0) / (len - 1.0);
+            case "asymmetric" -> (o, sc, in, size, len) -> o / sc;
             case "tf_crop_and_resize" -> throw n.unsupported("coordinate_transformation_mode 'tf_crop_and_resize'");
             default -> throw n.invalid("unknown coordinate_transformation_mode '" + mode + "'");
         };
@@ -104,7 +109,8 @@ final class ResizeOps {
                 throw n.invalid("needs either scales or sizes");
             }
             Values.checkCreated(n, outShape);
-            return new Value[] {resample(x, inShape, outShape, scales, mode.equals("linear"), t, nearestMode, n)};
+            return new Value[] {resample(x, inShape, outShape, scales, sizesV != null && sizesV.numel() > 0,
+                    mode.equals("linear"), t, nearestMode, n)};
         };
     }
 
@@ -135,12 +141,16 @@ final class ResizeOps {
                 outShape[i] = (int) Math.min(Values.MAX_CREATED_ELEMENTS, Math.floor(inShape[i] * sc[i]));
             }
             Values.checkCreated(n, outShape);
-            return new Value[] {resample(x, inShape, outShape, sc, !mode.equals("nearest"), t, "floor", n)};
+            return new Value[] {resample(x, inShape, outShape, sc, false, !mode.equals("nearest"), t, "floor", n)};
         };
     }
 
-    private static Value resample(Value x, int[] inShape, int[] outShape, double[] scales, boolean linear, Transform t,
-                                  String nearestMode, NodeSpec n) {
+    private static Value resample(Value x, int[] inShape, int[] outShape, double[] scales, boolean fromSizes,
+                                  boolean linear, Transform t, String nearestMode, NodeSpec n) {
+        double[] outLength = new double[inShape.length];
+        for (int a = 0; a < inShape.length; a++) {
+            outLength[a] = fromSizes ? outShape[a] : inShape[a] * scales[a];
+        }
         Value y = x;
         for (int a = 0; a < inShape.length; a++) {
             if (outShape[a] == inShape[a] && scales[a] == 1) {
@@ -152,7 +162,7 @@ final class ResizeOps {
             if (!linear) {
                 long[] idx = new long[outSize];
                 for (int o = 0; o < outSize; o++) {
-                    double c = t.apply(o, scales[a], inSize, outSize);
+                    double c = t.apply(o, scales[a], inSize, outSize, outLength[a]);
                     idx[o] = Math.max(0, Math.min(inSize - 1, round(c, nearestMode, n)));
                 }
                 LongTensor li = LongTensor.of(idx, outSize);
@@ -163,7 +173,7 @@ final class ResizeOps {
             long[] hi = new long[outSize];
             float[] w = new float[outSize];
             for (int o = 0; o < outSize; o++) {
-                double c = Math.max(0, Math.min(inSize - 1, t.apply(o, scales[a], inSize, outSize)));
+                double c = Math.max(0, Math.min(inSize - 1, t.apply(o, scales[a], inSize, outSize, outLength[a])));
                 long f = (long) Math.floor(c);
                 lo[o] = f;
                 hi[o] = Math.min(inSize - 1, f + 1);

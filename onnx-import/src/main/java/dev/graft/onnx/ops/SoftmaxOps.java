@@ -38,7 +38,7 @@ final class SoftmaxOps {
             } else {
                 y = log ? x.logSoftmax(axis) : x.softmax(axis);
             }
-            return new Value[] {Value.of(y, in[0].type())};
+            return new Value[] {Values.like(y, in[0])};
         };
     }
 }

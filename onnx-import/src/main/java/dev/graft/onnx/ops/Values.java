@@ -265,6 +265,14 @@ public final class Values {
         return out;
     }
 
+    /**
+     * @return {@code y} as a value of {@code like}'s type: directly for floating types, converted
+     *         (ending the gradient) when an op computed in float32 on integer input
+     */
+    public static Value like(Tensor y, Value like) {
+        return like.kind() == DataType.Kind.FLOAT ? Value.of(y, like.type()) : cast(Value.of(y), like.type());
+    }
+
     /** @return the value converted to {@code type} (ONNX Cast semantics) */
     public static Value cast(Value v, DataType type) {
         if (type.kind() == DataType.Kind.FLOAT) {

@@ -31,11 +31,11 @@ final class VariadicOps {
                 if (acc.kind() == DataType.Kind.INT && in[i].kind() == DataType.Kind.INT) {
                     acc = Values.intBinary(n.opType(), acc, in[i], acc.type(), g);
                 } else {
-                    acc = Value.of(f.apply(acc.toFloat(), in[i].toFloat()), in[0].type());
+                    acc = Values.like(f.apply(acc.toFloat(), in[i].toFloat()), in[0]);
                 }
             }
             if (mean) {
-                acc = Value.of(acc.toFloat().div(in.length), in[0].type());
+                acc = Values.like(acc.toFloat().div(in.length), in[0]);
             }
             return new Value[] {acc};
         };
