@@ -93,7 +93,7 @@ public final class OnnxModel extends Module {
         }
         checkDeclaredTypes(def);
         this.graph = CompiledGraph.compile(def.graph(), opset, constantNames, outs);
-        registerState();
+        registerState(outputs == null);
         for (GraphNode n : graph.nodes()) {
             nodesByName.put(n.spec().name(), n);
         }
@@ -143,9 +143,15 @@ public final class OnnxModel extends Module {
         return Collections.unmodifiableMap(out);
     }
 
-    /** Registers float initializers the kept nodes read as parameters, BatchNorm statistics as buffers. */
-    private void registerState() {
+    /**
+     * Registers float initializers as parameters, BatchNorm statistics as buffers: all of them for
+     * a whole model, only those the kept nodes read for a cut one.
+     */
+    private void registerState(boolean all) {
         Set<String> used = new LinkedHashSet<>();
+        if (all) {
+            used.addAll(decoded.keySet());
+        }
         Set<String> runningStats = new HashSet<>();
         for (GraphNode n : graph.nodes()) {
             for (String in : n.def().inputs()) {

@@ -1,12 +1,12 @@
 package dev.graft.onnx.graph;
 
+import dev.graft.onnx.OnnxException;
 import dev.graft.onnx.OnnxFormatException;
 import dev.graft.onnx.UnsupportedOnnxException;
 import dev.graft.onnx.ops.Kernel;
 import dev.graft.onnx.ops.NodeSpec;
 import dev.graft.onnx.ops.OpEntry;
 import dev.graft.onnx.ops.OpRegistry;
-import dev.graft.onnx.ops.ShapeRule;
 import dev.graft.onnx.proto.GraphDef;
 import dev.graft.onnx.proto.NodeDef;
 import dev.graft.onnx.proto.ValueInfoDef;
@@ -196,8 +196,11 @@ public final class CompiledGraph {
             } catch (UnsupportedOnnxException ex) {
                 unsupportedUses.computeIfAbsent(ex.getMessage(), m -> new ArrayList<>()).add(spec.name());
                 continue;
-            } catch (IllegalArgumentException ex) {
-                throw new OnnxFormatException(spec.describe() + ": " + ex.getMessage(), ex);
+            } catch (OnnxException ex) {
+                throw ex;
+            } catch (RuntimeException ex) {
+                // a malformed node (too few inputs, bad attribute values) surfaces here from the factory
+                throw new OnnxFormatException(spec.describe() + ": " + ex, ex);
             }
             int[] ins = new int[n.inputs().size()];
             boolean allStatic = true;
