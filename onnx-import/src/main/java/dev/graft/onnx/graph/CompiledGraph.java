@@ -3,6 +3,7 @@ package dev.graft.onnx.graph;
 import dev.graft.onnx.OnnxException;
 import dev.graft.onnx.OnnxFormatException;
 import dev.graft.onnx.UnsupportedOnnxException;
+import dev.graft.onnx.ops.Arity;
 import dev.graft.onnx.ops.Kernel;
 import dev.graft.onnx.ops.NodeSpec;
 import dev.graft.onnx.ops.OpEntry;
@@ -184,6 +185,13 @@ public final class CompiledGraph {
             OpEntry e = registry.find(n.opType());
             NodeSpec spec = new NodeSpec(resolvedNames.get(i), n.opType(), e.versionAt(opset), n.inputs(), n.outputs(),
                     n.attributes());
+            int required = Arity.required(n.opType(), spec.version());
+            for (int j = 0; j < required; j++) {
+                if (!spec.hasInput(j)) {
+                    throw new OnnxFormatException(spec.describe() + " needs at least " + required + " inputs, got "
+                            + n.inputs() + " (input " + j + " is missing)");
+                }
+            }
             for (var a : n.attributes().values()) {
                 if (a.hasGraph()) {
                     throw new UnsupportedOnnxException(spec.describe() + ": graph-valued attribute '" + a.name()

@@ -39,7 +39,10 @@ final class ConvTransposeOp {
             }
             int[] s = Geometry.orOnes(strides, rank);
             int[] d = Geometry.orOnes(dilations, rank);
-            int[] op = outputPadding == null ? new int[rank] : outputPadding;
+            int[] op = outputPadding == null ? new int[rank] : Geometry.sized(n, "output_padding", outputPadding, rank);
+            if (outputShape != null && outputShape.length < rank) {
+                throw n.invalid("output_shape " + Arrays.toString(outputShape) + " has fewer than " + rank + " entries");
+            }
             int[] k = Arrays.copyOfRange(w.shape(), 2, w.dim());
             int[] inSize = Arrays.copyOfRange(x.shape(), 2, x.dim());
             int[] p = new int[2 * rank];
@@ -53,7 +56,7 @@ final class ConvTransposeOp {
                     p[i + rank] = total - p[i];
                 }
             } else if (pads != null && autoPad == Geometry.AutoPad.NOTSET) {
-                p = pads.clone();
+                p = Geometry.sized(n, "pads", pads, 2 * rank).clone();
             }
             Tensor y = transposed(x, w, s, d, p, op, groups);
             if (b != null) {

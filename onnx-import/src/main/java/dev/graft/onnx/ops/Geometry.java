@@ -20,6 +20,14 @@ final class Geometry {
         }
     }
 
+    /** @return {@code v}, after checking it has {@code len} entries */
+    static int[] sized(NodeSpec n, String attr, int[] v, int len) {
+        if (v.length != len) {
+            throw n.invalid("attribute '" + attr + "' " + Arrays.toString(v) + " should have " + len + " entries");
+        }
+        return v;
+    }
+
     static int[] orOnes(int[] v, int rank) {
         if (v == null) {
             int[] ones = new int[rank];
