@@ -11,7 +11,9 @@ import java.util.Arrays;
  * <p>BatchNormalization's running mean and variance are model buffers. It uses batch statistics
  * and updates the running ones when the model is training and the node's scale or bias is
  * trainable (a frozen BatchNorm stays in inference mode, as in Keras), or when the node itself
- * asks for training mode ({@code training_mode=1}, opset 14 on).
+ * asks for training mode ({@code training_mode=1}, opset 14 on). The running-statistics outputs
+ * of a {@code training_mode} node follow the ONNX definition (biased batch variance); the module's
+ * buffer update follows PyTorch (unbiased), since imported models mostly come from PyTorch.
  */
 final class NormalizationOps {
 
@@ -76,8 +78,13 @@ final class NormalizationOps {
                 newVar = runVar.mul(momentum).add(var.detach().reshape(c).mul(1f - momentum));
             }
             if (moduleTraining) {
-                ctx.updateBuffer(meanName, newMean);
-                ctx.updateBuffer(varName, newVar);
+                // the module's own update follows PyTorch (unbiased batch variance), as imported models mostly come from it
+                long count = x.numel() / Math.max(c, 1);
+                float unbias = count > 1 ? (float) count / (count - 1) : 1f;
+                try (var ignored = GradMode.noGrad()) {
+                    ctx.updateBuffer(meanName, newMean);
+                    ctx.updateBuffer(varName, runVar.mul(momentum).add(var.detach().reshape(c).mul((1f - momentum) * unbias)));
+                }
             }
             return new Value[] {Values.like(y, in[0]), Value.of(newMean, in[3].type()), Value.of(newVar, in[4].type())};
         };
