@@ -27,7 +27,8 @@ public final class Arity {
             case "Unsqueeze" -> version >= 13 ? 2 : 1;
             case "Add", "Sub", "Mul", "Div", "Pow", "Mod", "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual",
                  "And", "Or", "Xor", "PRelu", "MatMul", "Gemm", "Conv", "ConvTranspose", "Gather", "GatherElements",
-                 "Expand", "Reshape", "Tile", "CumSum", "CastLike", "LayerNormalization" -> 2;
+                 "Expand", "Reshape", "Tile", "CumSum", "CastLike", "LayerNormalization", "NegativeLogLikelihoodLoss",
+                 "SoftmaxCrossEntropyLoss" -> 2;
             default -> 1;
         };
     }

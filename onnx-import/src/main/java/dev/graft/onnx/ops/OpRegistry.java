@@ -54,6 +54,7 @@ public final class OpRegistry {
         CumSumOp.register(r);
         TopKOp.register(r);
         OneHotOp.register(r);
+        LossOps.register(r);
         return r;
     }
 
