@@ -55,6 +55,8 @@ public final class OpRegistry {
         TopKOp.register(r);
         OneHotOp.register(r);
         LossOps.register(r);
+        MiscOps.register(r);
+        LrnOp.register(r);
         return r;
     }
 
