@@ -17,7 +17,7 @@ public final class Arity {
     public static int required(String opType, int version) {
         return switch (opType) {
             case "Constant" -> 0;
-            case "Range", "Where", "OneHot", "InstanceNormalization" -> 3;
+            case "Range", "Where", "OneHot", "InstanceNormalization", "ScatterElements", "Scatter", "ScatterND" -> 3;
             case "BatchNormalization" -> 5;
             case "Slice" -> version >= 10 ? 3 : 1;
             case "Pad" -> version >= 11 ? 2 : 1;
@@ -28,7 +28,7 @@ public final class Arity {
             case "Add", "Sub", "Mul", "Div", "Pow", "Mod", "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual",
                  "And", "Or", "Xor", "PRelu", "MatMul", "Gemm", "Conv", "ConvTranspose", "Gather", "GatherElements",
                  "Expand", "Reshape", "Tile", "CumSum", "CastLike", "LayerNormalization", "NegativeLogLikelihoodLoss",
-                 "SoftmaxCrossEntropyLoss" -> 2;
+                 "SoftmaxCrossEntropyLoss", "GatherND" -> 2;
             default -> 1;
         };
     }

@@ -57,6 +57,7 @@ public final class OpRegistry {
         LossOps.register(r);
         MiscOps.register(r);
         LrnOp.register(r);
+        ScatterGatherOps.register(r);
         return r;
     }
 
