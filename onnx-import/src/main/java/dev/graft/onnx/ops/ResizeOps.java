@@ -48,9 +48,11 @@ final class ResizeOps {
 
     private static Kernel resize(NodeSpec n) {
         String mode = n.stringAttr("mode", "nearest");
-        if (!mode.equals("nearest") && !mode.equals("linear")) {
-            throw n.unsupported("mode '" + mode + "'");
+        if (!mode.equals("nearest") && !mode.equals("linear") && !mode.equals("cubic")) {
+            throw n.invalid("unknown mode '" + mode + "' (expected nearest, linear or cubic)");
         }
+        Cubic cubic = mode.equals("cubic")
+                ? new Cubic(n.floatAttr("cubic_coeff_a", -0.75f), n.intAttr("exclude_outside", 0) != 0) : null;
         if (n.intAttr("antialias", 0) != 0) {
             throw n.unsupported("antialias=1");
         }
@@ -110,7 +112,7 @@ final class ResizeOps {
             }
             Values.checkCreated(n, outShape);
             return new Value[] {resample(x, inShape, outShape, scales, sizesV != null && sizesV.numel() > 0,
-                    mode.equals("linear"), t, nearestMode, n)};
+                    mode.equals("linear"), cubic, t, nearestMode, n)};
         };
     }
 
@@ -141,12 +143,12 @@ final class ResizeOps {
                 outShape[i] = (int) Math.min(Values.MAX_CREATED_ELEMENTS, Math.floor(inShape[i] * sc[i]));
             }
             Values.checkCreated(n, outShape);
-            return new Value[] {resample(x, inShape, outShape, sc, false, !mode.equals("nearest"), t, "floor", n)};
+            return new Value[] {resample(x, inShape, outShape, sc, false, !mode.equals("nearest"), null, t, "floor", n)};
         };
     }
 
     private static Value resample(Value x, int[] inShape, int[] outShape, double[] scales, boolean fromSizes,
-                                  boolean linear, Transform t, String nearestMode, NodeSpec n) {
+                                  boolean linear, Cubic cubic, Transform t, String nearestMode, NodeSpec n) {
         double[] outLength = new double[inShape.length];
         for (int a = 0; a < inShape.length; a++) {
             outLength[a] = fromSizes ? outShape[a] : inShape[a] * scales[a];
@@ -159,6 +161,10 @@ final class ResizeOps {
             int axis = a;
             int inSize = inShape[a];
             int outSize = outShape[a];
+            if (cubic != null) {
+                y = cubic.apply(y, x, a, inSize, outSize, scales[a], outLength[a], t);
+                continue;
+            }
             if (!linear) {
                 long[] idx = new long[outSize];
                 for (int o = 0; o < outSize; o++) {
@@ -190,6 +196,59 @@ final class ResizeOps {
                     : dev.graft.onnx.DataType.FLOAT);
         }
         return y;
+    }
+
+    /**
+     * Cubic convolution along one axis: four taps around each source coordinate, weighted by
+     * Keys' kernel with coefficient {@code a}; taps past the edge repeat the edge element, or are
+     * dropped and the rest renormalised when {@code excludeOutside}.
+     */
+    private record Cubic(float a, boolean excludeOutside) {
+
+        double weight(double t) {
+            double d = Math.abs(t);
+            if (d <= 1) {
+                return ((a + 2) * d - (a + 3)) * d * d + 1;
+            }
+            if (d < 2) {
+                return ((a * d - 5 * a) * d + 8 * a) * d - 4 * a;
+            }
+            return 0;
+        }
+
+        Value apply(Value y, Value x, int axis, int inSize, int outSize, double scale, double outLength, Transform t) {
+            long[][] idx = new long[4][outSize];
+            float[][] w = new float[4][outSize];
+            for (int o = 0; o < outSize; o++) {
+                double c = t.apply(o, scale, inSize, outSize, outLength);
+                double base = Math.floor(c);
+                double r = c - base;
+                double sum = 0;
+                double[] ws = new double[4];
+                for (int k = 0; k < 4; k++) {
+                    long pos = (long) base - 1 + k;
+                    ws[k] = weight(r + 1 - k);
+                    if (excludeOutside && (pos < 0 || pos >= inSize)) {
+                        ws[k] = 0;
+                    }
+                    sum += ws[k];
+                    idx[k][o] = Math.max(0, Math.min(inSize - 1, pos));
+                }
+                for (int k = 0; k < 4; k++) {
+                    w[k][o] = (float) (excludeOutside && sum != 0 ? ws[k] / sum : ws[k]);
+                }
+            }
+            int[] wShape = new int[x.rank()];
+            Arrays.fill(wShape, 1);
+            wShape[axis] = outSize;
+            Tensor v = y.toFloat();
+            Tensor acc = null;
+            for (int k = 0; k < 4; k++) {
+                Tensor term = v.indexSelect(axis, LongTensor.of(idx[k], outSize)).mul(Tensor.of(w[k], wShape));
+                acc = acc == null ? term : acc.add(term);
+            }
+            return Value.of(acc, x.kind() == dev.graft.onnx.DataType.Kind.FLOAT ? x.type() : dev.graft.onnx.DataType.FLOAT);
+        }
     }
 
     private static long round(double c, String mode, NodeSpec n) {
