@@ -35,6 +35,8 @@ import java.util.Set;
  * {@code '_'} (module names may not contain dots); {@link #onnxName(String)} and
  * {@link #moduleName(String)} translate. Shape computations (Shape, Gather, Concat, ... on
  * constants and input shapes) are folded once per distinct input shape and cached.
+ * {@link #run(Map)} may be called from several threads at once in inference; training (which
+ * updates BatchNorm buffers) is single-threaded, as for any module.
  */
 public final class OnnxModel extends Module {
 
@@ -382,9 +384,16 @@ public final class OnnxModel extends Module {
                 slots[e.getValue()] = constants.get(name);
             }
         }
-        Map<Integer, Value> cached = staticCache.get(key.toString());
+        Map<Integer, Value> cached;
+        synchronized (staticCache) {
+            cached = staticCache.get(key.toString());
+        }
+        Map<Integer, Value> fresh = cached == null ? new HashMap<>() : null;
+        int[] lastUse = graph.lastUse();
+        int step = -1;
         RunContext ctx = context();
         for (GraphNode n : graph.nodes()) {
+            step++;
             if (cached != null && n.isStatic()) {
                 for (int o : n.outputSlots()) {
                     if (o >= 0) {
@@ -415,20 +424,19 @@ public final class OnnxModel extends Module {
                             + n.def().outputs().get(j) + "') is not produced by graft's implementation");
                 }
                 slots[os[j]] = out[j];
-            }
-        }
-        if (cached == null) {
-            Map<Integer, Value> fresh = new HashMap<>();
-            for (GraphNode n : graph.nodes()) {
-                if (n.isStatic()) {
-                    for (int o : n.outputSlots()) {
-                        if (o >= 0) {
-                            fresh.put(o, slots[o]);
-                        }
-                    }
+                if (fresh != null && n.isStatic()) {
+                    fresh.put(os[j], out[j]);
                 }
             }
-            if (!fresh.isEmpty()) {
+            // drop intermediates no later node reads, so inference holds only live tensors
+            for (int used : n.inputSlots()) {
+                if (used >= 0 && lastUse[used] == step) {
+                    slots[used] = null;
+                }
+            }
+        }
+        if (fresh != null && !fresh.isEmpty()) {
+            synchronized (staticCache) {
                 staticCache.put(key.toString(), fresh);
             }
         }

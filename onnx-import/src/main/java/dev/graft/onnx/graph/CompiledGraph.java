@@ -35,6 +35,7 @@ public final class CompiledGraph {
     private final List<String> outputs;
     private final Set<String> initializerNames;
     private final boolean[] staticSlot;
+    private final int[] lastUse;
 
     private CompiledGraph(Map<String, Integer> slots, List<GraphNode> nodes, List<ValueInfoDef> inputs,
                           List<String> outputs, Set<String> initializerNames, boolean[] staticSlot) {
@@ -44,6 +45,27 @@ public final class CompiledGraph {
         this.outputs = outputs;
         this.initializerNames = initializerNames;
         this.staticSlot = staticSlot;
+        this.lastUse = new int[slots.size()];
+        java.util.Arrays.fill(lastUse, -1);
+        for (int i = 0; i < nodes.size(); i++) {
+            for (int in : nodes.get(i).inputSlots()) {
+                if (in >= 0) {
+                    lastUse[in] = i;
+                }
+            }
+        }
+        // graph outputs, inputs and initializers are never dropped
+        for (String o : outputs) {
+            lastUse[slots.get(o)] = Integer.MAX_VALUE;
+        }
+        for (var e : slots.entrySet()) {
+            if (initializerNames.contains(e.getKey())) {
+                lastUse[e.getValue()] = Integer.MAX_VALUE;
+            }
+        }
+        for (ValueInfoDef v : inputs) {
+            lastUse[slots.get(v.name())] = Integer.MAX_VALUE;
+        }
     }
 
     /**
@@ -342,6 +364,11 @@ public final class CompiledGraph {
     /** @return names of all initializers */
     public Set<String> initializerNames() {
         return initializerNames;
+    }
+
+    /** @return for each slot, the index of the last node that reads it (MAX_VALUE for slots never dropped) */
+    public int[] lastUse() {
+        return lastUse;
     }
 
     /** @return whether a slot's value depends only on constants and input shapes */
