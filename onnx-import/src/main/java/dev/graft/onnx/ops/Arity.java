@@ -17,7 +17,8 @@ public final class Arity {
     public static int required(String opType, int version) {
         return switch (opType) {
             case "Constant" -> 0;
-            case "Range", "Where", "OneHot", "InstanceNormalization", "ScatterElements", "Scatter", "ScatterND" -> 3;
+            case "Range", "Where", "OneHot", "InstanceNormalization", "ScatterElements", "Scatter", "ScatterND", "RNN", "GRU",
+                 "LSTM" -> 3;
             case "BatchNormalization" -> 5;
             case "Slice" -> version >= 10 ? 3 : 1;
             case "Pad" -> version >= 11 ? 2 : 1;

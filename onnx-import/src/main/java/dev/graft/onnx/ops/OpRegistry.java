@@ -58,6 +58,7 @@ public final class OpRegistry {
         MiscOps.register(r);
         LrnOp.register(r);
         ScatterGatherOps.register(r);
+        RecurrentOps.register(r);
         return r;
     }
 
