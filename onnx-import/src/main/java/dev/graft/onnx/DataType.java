@@ -103,9 +103,4 @@ public enum DataType {
             default -> v;
         };
     }
-
-    /** @return whether this type is signed or a float (decides floor vs truncation semantics of Div/Mod) */
-    public boolean isUnsigned() {
-        return this == UINT8 || this == UINT16 || this == UINT32 || this == UINT64;
-    }
 }

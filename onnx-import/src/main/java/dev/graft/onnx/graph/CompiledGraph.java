@@ -33,18 +33,14 @@ public final class CompiledGraph {
     private final List<GraphNode> nodes;
     private final List<ValueInfoDef> inputs;
     private final List<String> outputs;
-    private final Set<String> initializerNames;
-    private final boolean[] staticSlot;
     private final int[] lastUse;
 
     private CompiledGraph(Map<String, Integer> slots, List<GraphNode> nodes, List<ValueInfoDef> inputs,
-                          List<String> outputs, Set<String> initializerNames, boolean[] staticSlot) {
+                          List<String> outputs, Set<String> initializerNames) {
         this.slots = slots;
         this.nodes = nodes;
         this.inputs = inputs;
         this.outputs = outputs;
-        this.initializerNames = initializerNames;
-        this.staticSlot = staticSlot;
         this.lastUse = new int[slots.size()];
         java.util.Arrays.fill(lastUse, -1);
         for (int i = 0; i < nodes.size(); i++) {
@@ -270,7 +266,7 @@ public final class CompiledGraph {
         if (!unsupportedUses.isEmpty()) {
             throw new UnsupportedOnnxException("unsupported uses of operators: " + describe(unsupportedUses));
         }
-        return new CompiledGraph(slots, nodes, realInputs, List.copyOf(outputNames), inits, staticSlot);
+        return new CompiledGraph(slots, nodes, realInputs, List.copyOf(outputNames), inits);
     }
 
     private static String describe(Map<String, List<String>> byKind) {
@@ -361,18 +357,8 @@ public final class CompiledGraph {
         return outputs;
     }
 
-    /** @return names of all initializers */
-    public Set<String> initializerNames() {
-        return initializerNames;
-    }
-
     /** @return for each slot, the index of the last node that reads it (MAX_VALUE for slots never dropped) */
     public int[] lastUse() {
         return lastUse;
-    }
-
-    /** @return whether a slot's value depends only on constants and input shapes */
-    public boolean isStatic(int slot) {
-        return staticSlot[slot];
     }
 }
