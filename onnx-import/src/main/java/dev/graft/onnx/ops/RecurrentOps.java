@@ -2,7 +2,9 @@ package dev.graft.onnx.ops;
 
 import dev.graft.engine.Tensor;
 import dev.graft.onnx.Value;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
@@ -47,7 +49,7 @@ final class RecurrentOps {
             throw n.unsupported("input_forget=1");
         }
         int perDir = cell == Cell.RNN ? 1 : cell == Cell.GRU ? 2 : 3;
-        UnaryOperator<Tensor>[] acts = activations(n, cell, dirs, perDir);
+        List<UnaryOperator<Tensor>> acts = activations(n, cell, dirs, perDir);
         return (in, ctx) -> {
             Tensor x = in[0].toFloat();
             if (batchFirst) {
@@ -82,7 +84,7 @@ final class RecurrentOps {
                         c0 == null ? Tensor.zeros(batch, h) : c0.slice(0, d, d + 1, 1).squeeze(0),
                         p == null ? null : p.slice(0, d, d + 1, 1).squeeze(0),
                         lens, reverse, h, clip, linearBeforeReset,
-                        Arrays.copyOfRange(acts, d * perDir, (d + 1) * perDir));
+                        acts.subList(d * perDir, (d + 1) * perDir));
                 ys[d] = out[0];
                 hs[d] = out[1];
                 cs[d] = out[2];
@@ -113,7 +115,7 @@ final class RecurrentOps {
     /** @return Y {@code [seq, 1, batch, hidden]}, the last H {@code [1, batch, hidden]} and the last C */
     private static Tensor[] run(Cell cell, Tensor x, Tensor w, Tensor r, Tensor b, Tensor hPrev, Tensor cPrev, Tensor p,
                                 long[] lens, boolean reverse, int h, float clip, boolean linearBeforeReset,
-                                UnaryOperator<Tensor>[] act) {
+                                List<UnaryOperator<Tensor>> act) {
         int seq = x.size(0);
         int batch = x.size(1);
         int g = cell.gates;
@@ -135,11 +137,11 @@ final class RecurrentOps {
             switch (cell) {
                 case RNN -> {
                     Tensor pre = xt.add(recurrent(hState, rt, rb, 0, h));
-                    hNew = act[0].apply(clip(pre, clip));
+                    hNew = act.get(0).apply(clip(pre, clip));
                 }
                 case GRU -> {
-                    Tensor z = act[0].apply(clip(gate(xt, 0, h).add(recurrent(hState, rt, rb, 0, h)), clip));
-                    Tensor rr = act[0].apply(clip(gate(xt, 1, h).add(recurrent(hState, rt, rb, 1, h)), clip));
+                    Tensor z = act.get(0).apply(clip(gate(xt, 0, h).add(recurrent(hState, rt, rb, 0, h)), clip));
+                    Tensor rr = act.get(0).apply(clip(gate(xt, 1, h).add(recurrent(hState, rt, rb, 1, h)), clip));
                     Tensor cand;
                     if (linearBeforeReset) {
                         cand = gate(xt, 2, h).add(rr.mul(recurrent(hState, rt, rb, 2, h)));
@@ -147,7 +149,7 @@ final class RecurrentOps {
                         Tensor rh = rr.mul(hState).matmul(rt.slice(1, 2 * h, 3 * h, 1));
                         cand = gate(xt, 2, h).add(rb == null ? rh : rh.add(rb.slice(0, 2 * h, 3 * h, 1)));
                     }
-                    Tensor hh = act[1].apply(clip(cand, clip));
+                    Tensor hh = act.get(1).apply(clip(cand, clip));
                     hNew = z.neg().add(1f).mul(hh).add(z.mul(hState));
                 }
                 default -> {
@@ -160,15 +162,15 @@ final class RecurrentOps {
                         i = i.add(p.slice(0, 0, h, 1).mul(cState));
                         f = f.add(p.slice(0, 2 * h, 3 * h, 1).mul(cState));
                     }
-                    Tensor it = act[0].apply(clip(i, clip));
-                    Tensor ft = act[0].apply(clip(f, clip));
-                    Tensor ct = act[1].apply(clip(c, clip));
+                    Tensor it = act.get(0).apply(clip(i, clip));
+                    Tensor ft = act.get(0).apply(clip(f, clip));
+                    Tensor ct = act.get(1).apply(clip(c, clip));
                     cNew = ft.mul(cState).add(it.mul(ct));
                     if (p != null) {
                         o = o.add(p.slice(0, h, 2 * h, 1).mul(cNew));
                     }
-                    Tensor ot = act[0].apply(clip(o, clip));
-                    hNew = ot.mul(act[2].apply(cNew));
+                    Tensor ot = act.get(0).apply(clip(o, clip));
+                    hNew = ot.mul(act.get(2).apply(cNew));
                 }
             }
             if (lens != null) {
@@ -217,16 +219,15 @@ final class RecurrentOps {
         return Float.isNaN(clip) ? t : t.clamp(-clip, clip);
     }
 
-    @SuppressWarnings("unchecked")
-    private static UnaryOperator<Tensor>[] activations(NodeSpec n, Cell cell, int dirs, int perDir) {
+    private static List<UnaryOperator<Tensor>> activations(NodeSpec n, Cell cell, int dirs, int perDir) {
         String[] defaults = cell == Cell.RNN ? new String[] {"Tanh"} : cell == Cell.GRU
                 ? new String[] {"Sigmoid", "Tanh"} : new String[] {"Sigmoid", "Tanh", "Tanh"};
         var attr = n.attributes().get("activations");
         float[] alphas = n.floatsAttr("activation_alpha");
         float[] betas = n.floatsAttr("activation_beta");
-        UnaryOperator<Tensor>[] out = new UnaryOperator[dirs * perDir];
+        List<UnaryOperator<Tensor>> out = new ArrayList<>();
         int withParams = 0;
-        for (int i = 0; i < out.length; i++) {
+        for (int i = 0; i < dirs * perDir; i++) {
             String name = attr != null && i < attr.strings().size()
                     ? new String(attr.strings().get(i), java.nio.charset.StandardCharsets.UTF_8) : defaults[i % perDir];
             boolean parametric = switch (name) {
@@ -236,7 +237,7 @@ final class RecurrentOps {
             float alpha = parametric && alphas != null && withParams < alphas.length ? alphas[withParams] : Float.NaN;
             float beta = parametric && betas != null && withParams < betas.length ? betas[withParams] : Float.NaN;
             withParams += parametric ? 1 : 0;
-            out[i] = activation(n, name, alpha, beta);
+            out.add(activation(n, name, alpha, beta));
         }
         return out;
     }
