@@ -38,7 +38,19 @@ public enum DataType {
     /** complex double pair (not supported). */
     COMPLEX128(15, Kind.UNSUPPORTED, 16),
     /** brain float: the upper half of a float32; computed in float32. */
-    BFLOAT16(16, Kind.FLOAT, 2);
+    BFLOAT16(16, Kind.FLOAT, 2),
+    /** 8-bit float E4M3FN (not supported). */
+    FLOAT8E4M3FN(17, Kind.UNSUPPORTED, 1),
+    /** 8-bit float E4M3FNUZ (not supported). */
+    FLOAT8E4M3FNUZ(18, Kind.UNSUPPORTED, 1),
+    /** 8-bit float E5M2 (not supported). */
+    FLOAT8E5M2(19, Kind.UNSUPPORTED, 1),
+    /** 8-bit float E5M2FNUZ (not supported). */
+    FLOAT8E5M2FNUZ(20, Kind.UNSUPPORTED, 1),
+    /** unsigned 4-bit integer, packed two per byte (not supported). */
+    UINT4(21, Kind.UNSUPPORTED, 1),
+    /** signed 4-bit integer, packed two per byte (not supported). */
+    INT4(22, Kind.UNSUPPORTED, 1);
 
     /** How elements of a type are held in memory. */
     public enum Kind {
@@ -88,7 +100,7 @@ public enum DataType {
                 return t;
             }
         }
-        throw new OnnxFormatException("unknown tensor element type " + code + " (expected a TensorProto.DataType 1..16)");
+        throw new OnnxFormatException("unknown tensor element type " + code + " (expected a TensorProto.DataType 1..22)");
     }
 
     /** @return {@code v} wrapped to this integer type's range, as a cast in C would */

@@ -6,7 +6,7 @@ import dev.graft.onnx.DataType;
 import dev.graft.onnx.Value;
 import java.util.function.UnaryOperator;
 
-/** Activation functions with parameters: LeakyRelu, PRelu, Elu, Selu, Celu, ThresholdedRelu, HardSigmoid, HardSwish, Gelu, Clip. */
+/** Activation functions: LeakyRelu, PRelu, Elu, Selu, Celu, ThresholdedRelu, HardSigmoid, HardSwish, Gelu, Mish, Clip. */
 final class ActivationOps {
 
     private static final float SELU_ALPHA = 1.67326319217681884765625f;
@@ -43,6 +43,7 @@ final class ActivationOps {
             return unary(x -> x.hardSigmoid(alpha, beta));
         });
         r.add("HardSwish", new int[] {14}, n -> unary(Tensor::hardSwish));
+        r.add("Mish", new int[] {18}, n -> unary(x -> x.mul(x.softplus().tanh())));
         r.add("Gelu", new int[] {20}, n -> {
             String approx = n.stringAttr("approximate", "none");
             if (!approx.equals("none") && !approx.equals("tanh")) {

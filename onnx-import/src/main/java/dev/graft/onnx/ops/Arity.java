@@ -29,7 +29,8 @@ public final class Arity {
             case "Add", "Sub", "Mul", "Div", "Pow", "Mod", "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual",
                  "And", "Or", "Xor", "PRelu", "MatMul", "Gemm", "Conv", "ConvTranspose", "Gather", "GatherElements",
                  "Expand", "Reshape", "Tile", "CumSum", "CastLike", "LayerNormalization", "NegativeLogLikelihoodLoss",
-                 "SoftmaxCrossEntropyLoss", "GatherND" -> 2;
+                 "SoftmaxCrossEntropyLoss", "GatherND", "QuantizeLinear", "DequantizeLinear", "Compress",
+                 "ReverseSequence" -> 2;
             default -> 1;
         };
     }

@@ -59,6 +59,8 @@ public final class OpRegistry {
         LrnOp.register(r);
         ScatterGatherOps.register(r);
         RecurrentOps.register(r);
+        QuantizeOps.register(r);
+        SelectionOps.register(r);
         return r;
     }
 
