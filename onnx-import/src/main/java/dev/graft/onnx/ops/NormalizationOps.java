@@ -63,7 +63,9 @@ final class NormalizationOps {
             boolean moduleTraining = ctx.training()
                     && (ctx.isTrainable(n.inputs().get(1)) || ctx.isTrainable(n.inputs().get(2)));
             if (!nodeTraining && !moduleTraining) {
-                Tensor y = x.sub(runMean.reshape(cs)).mul(runVar.reshape(cs).add(eps).rsqrt()).mul(scale).add(bias);
+                // fold the statistics into one per-channel scale and shift: two passes over x instead of four
+                Tensor a = runVar.reshape(cs).add(eps).rsqrt().mul(scale);
+                Tensor y = x.mul(a).add(bias.sub(runMean.reshape(cs).mul(a)));
                 return new Value[] {Values.like(y, in[0])};
             }
             int[] axes = allButChannel(rank);

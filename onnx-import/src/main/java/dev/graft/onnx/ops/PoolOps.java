@@ -70,9 +70,23 @@ final class PoolOps {
                 }
                 extra[i] = Math.max(0, (out[i] - 1) * s[i] + (k[i] - 1) * d[i] + 1 - (size[i] + p[i] + p[i + rank]));
             }
-            Tensor y = max ? maxPool(x, k, s, d, p, extra, out) : avgPool(x, k, s, d, p, extra, out, includePad);
+            Tensor y;
+            if (engineCanPad(k, d, p, extra)) {
+                Pool2dSpec spec = new Pool2dSpec(k[0], k[1], s[0], s[1], p[0], p[1], p[2], p[3], false);
+                y = max ? x.maxPool2d(spec) : x.avgPool2d(spec, includePad);
+            } else {
+                y = max ? maxPool(x, k, s, d, p, extra, out) : avgPool(x, k, s, d, p, extra, out, includePad);
+            }
             return new Value[] {Values.like(y, in[0])};
         };
+    }
+
+    /** Whether the engine's 2-D pools can take the padding themselves (PyTorch's limits: at most half the kernel). */
+    private static boolean engineCanPad(int[] k, int[] d, int[] p, int[] extra) {
+        if (k.length != 2 || d[0] != 1 || d[1] != 1 || extra[0] != 0 || extra[1] != 0) {
+            return false;
+        }
+        return p[0] <= k[0] / 2 && p[2] <= k[0] / 2 && p[1] <= k[1] / 2 && p[3] <= k[1] / 2;
     }
 
     private static int[] fullPads(int rank, int[] p, int[] extra, boolean withExtra, boolean withPads) {
