@@ -36,9 +36,18 @@ final class Convolution {
                     && s.padTop() == 0 && s.padLeft() == 0 && s.padBottom() == 0 && s.padRight() == 0;
         }
 
-        void im2col(float[] x, int xOff, float[] col) {
+        /**
+         * Fills {@code col} with one image group's column matrix and returns 0; a pointwise
+         * convolution passes no buffer and gets back where the image itself starts, since the image
+         * already is its column matrix.
+         */
+        int columns(float[] x, int xOff, float[] col) {
+            if (col == null) {
+                return xOff;
+            }
             Im2col.im2col(x, xOff, cg(), h, w, kh, kw, s.strideH(), s.strideW(), s.padTop(), s.padLeft(),
                     s.dilationH(), s.dilationW(), oh, ow, col, 0);
+            return 0;
         }
 
         void col2im(float[] col, float[] dx, int dxOff) {
@@ -58,15 +67,8 @@ final class Convolution {
             float[] col = g.pointwise() ? null : new float[g.ckk() * g.p()];
             for (int img = from; img < to; img++) {
                 for (int gi = 0; gi < g.groups; gi++) {
-                    int xOff = xb + (img * g.c + gi * g.cg()) * g.h * g.w;
-                    float[] b = col;
-                    int bOff = 0;
-                    if (col == null) {
-                        b = xd;
-                        bOff = xOff;
-                    } else {
-                        g.im2col(xd, xOff, col);
-                    }
+                    int bOff = g.columns(xd, xb + (img * g.c + gi * g.cg()) * g.h * g.w, col);
+                    float[] b = col == null ? xd : col;
                     Gemm.sgemm(false, false, g.og(), g.p(), g.ckk(), 1f, wd, wb + gi * g.og() * g.ckk(), g.ckk(),
                             b, bOff, g.p(), 0f, out, (img * g.o + gi * g.og()) * g.p(), g.p());
                 }
@@ -115,15 +117,8 @@ final class Convolution {
                     float[] col = g.pointwise() ? null : new float[g.ckk() * g.p()];
                     for (int img = g.n * ch / chunks; img < g.n * (ch + 1) / chunks; img++) {
                         for (int gi = 0; gi < g.groups; gi++) {
-                            int xOff = xb + (img * g.c + gi * g.cg()) * g.h * g.w;
-                            float[] b = col;
-                            int bOff = 0;
-                            if (col == null) {
-                                b = xd;
-                                bOff = xOff;
-                            } else {
-                                g.im2col(xd, xOff, col);
-                            }
+                            int bOff = g.columns(xd, xb + (img * g.c + gi * g.cg()) * g.h * g.w, col);
+                            float[] b = col == null ? xd : col;
                             Gemm.sgemm(false, true, g.og(), g.ckk(), g.p(), 1f,
                                     dyd, dyb + (img * g.o + gi * g.og()) * g.p(), g.p(), b, bOff, g.p(),
                                     1f, acc, gi * g.og() * g.ckk(), g.ckk());

@@ -12,12 +12,17 @@ final class Elementwise {
     private Elementwise() {
     }
 
+    /** Rows over {@code a}, {@code b} (both broadcast to {@code shape}) and a contiguous output. */
+    private static StridedLoop broadcastLoop(String name, int[] shape, Tensor a, Tensor b) {
+        return new StridedLoop(shape, Shape.broadcastStrides(name, a.shape, a.strides, shape),
+                Shape.broadcastStrides(name, b.shape, b.strides, shape), Shape.contiguousStrides(shape));
+    }
+
     static Tensor binary(BinaryKernel.Op op, Tensor a, Tensor b) {
         String name = op.name().toLowerCase(java.util.Locale.ROOT);
         int[] shape = Shape.broadcast(name, a.shape, b.shape);
         float[] out = new float[Shape.numel(shape)];
-        StridedLoop loop = new StridedLoop(shape, Shape.broadcastStrides(name, a.shape, a.strides, shape),
-                Shape.broadcastStrides(name, b.shape, b.strides, shape), Shape.contiguousStrides(shape));
+        StridedLoop loop = broadcastLoop(name, shape, a, b);
         int sa = loop.innerStride(0);
         int sb = loop.innerStride(1);
         loop.run(new int[] {a.offset, b.offset, 0},
@@ -73,8 +78,7 @@ final class Elementwise {
         String name = c.name().toLowerCase(java.util.Locale.ROOT);
         int[] shape = Shape.broadcast(name, a.shape, b.shape);
         boolean[] out = new boolean[Shape.numel(shape)];
-        StridedLoop loop = new StridedLoop(shape, Shape.broadcastStrides(name, a.shape, a.strides, shape),
-                Shape.broadcastStrides(name, b.shape, b.strides, shape), Shape.contiguousStrides(shape));
+        StridedLoop loop = broadcastLoop(name, shape, a, b);
         int sa = loop.innerStride(0);
         int sb = loop.innerStride(1);
         loop.run(new int[] {a.offset, b.offset, 0}, (off, n) -> {

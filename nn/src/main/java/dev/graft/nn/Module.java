@@ -195,13 +195,10 @@ public abstract class Module {
         Map<String, Module> modules = namedModules();
         Map<String, Tensor> buffs = namedBuffers();
         List<String> problems = new ArrayList<>();
-        for (String name : params.keySet()) {
-            if (!state.containsKey(name) && strict) {
-                problems.add("missing " + name);
-            }
-        }
-        for (String name : buffs.keySet()) {
-            if (!state.containsKey(name) && strict) {
+        List<String> expectedNames = new ArrayList<>(params.keySet());
+        expectedNames.addAll(buffs.keySet());
+        for (String name : expectedNames) {
+            if (strict && !state.containsKey(name)) {
                 problems.add("missing " + name);
             }
         }

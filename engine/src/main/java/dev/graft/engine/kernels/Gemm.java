@@ -10,27 +10,34 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code C = alpha * op(A) * op(B) + beta * C}.
  *
  * <p>The structure is the classic one of Goto and van de Geijn. {@code op(B)} is cut into panels of
- * {@value #KC} rows by up to {@code NC} columns and packed into slivers {@code NR} columns wide;
- * {@code op(A)} is cut into blocks of up to {@value #MC} rows and packed into slivers
- * {@value #MR} rows tall. A register-blocked micro-kernel then multiplies one A sliver by one B
- * sliver, keeping a {@value #MR}x{@code NR} tile of C in twelve vector registers and reading each
- * packed element exactly once with unit stride. Transposes cost nothing beyond packing.
+ * up to 256 rows (the depth) by up to 128 micro-tile widths and packed into slivers one micro-tile
+ * wide (two vectors, 16 columns on AVX2); {@code op(A)} is cut into blocks of up to 80 rows and
+ * packed into slivers 5 rows tall. A register-blocked micro-kernel then multiplies one A sliver by
+ * one B sliver, keeping a 5 x 16 tile of C in ten vector registers and reading each packed element
+ * exactly once with unit stride. Transposes and alpha cost nothing beyond packing.
  *
  * <p>Large products are split over the shared {@link Parallel} pool by rows, or by columns when
  * that balances better (few rows), each task packing its own operands into per-thread buffers.
+ * A product with a single row or column of C is a matrix-vector product, bound by memory rather
+ * than arithmetic, and goes to {@link Gemv} unpacked.
  */
 public final class Gemm {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    /** Rows of the micro-tile: 6 x 2 accumulators + 2 B vectors + 1 broadcast fill 15 of 16 AVX2 registers. */
-    static final int MR = 6;
+    /**
+     * Rows of the micro-tile. Five rows give ten independent FMA chains, enough to cover the FMA
+     * latency on two pipes, and leave room in the 16 AVX2 registers for the two B vectors and the
+     * A broadcasts C2 likes to hoist. Six rows (twelve accumulators) run as fast on JDK 17 but make
+     * JDK 25's C2 spill an accumulator to the stack inside the loop, costing about 15%.
+     */
+    static final int MR = 5;
     /** Columns of the micro-tile: two vectors. */
     static final int NR = 2 * L;
     /** Depth of a packed panel: one B sliver (KC x NR floats, 16 KiB on AVX2) stays in L1. */
     static final int KC = 256;
-    /** Rows of a packed A block: MC x KC floats (72 KiB) stay in L2 while every B sliver passes. */
-    static final int MC = 72;
+    /** Rows of a packed A block: MC x KC floats (80 KiB) stay in L2 while every B sliver passes. */
+    static final int MC = 16 * MR;
     /** Columns of a packed B panel: KC x NC floats (2 MiB on AVX2) are meant for the L3. */
     static final int NC = 128 * NR;
     /** Multiply-adds below which a task is not worth forking. */
@@ -288,9 +295,9 @@ public final class Gemm {
     }
 
     /**
-     * The micro-kernel: {@code C[6][NR] (+)= sum_p A[.][p] B[p][.]} over one packed A sliver and one
-     * packed B sliver, storing when {@code overwrite} and adding otherwise. Each step loads two B vectors, broadcasts six A values and
-     * issues twelve independent FMAs, enough to hide the FMA latency on two FMA ports.
+     * The micro-kernel: {@code C[MR][NR] (+)= sum_p A[.][p] B[p][.]} over one packed A sliver and
+     * one packed B sliver, storing when {@code overwrite} and adding otherwise. Each depth step
+     * loads two B vectors, broadcasts five A values and issues ten independent FMAs.
      */
     private static void kernel(int kc, float[] ap, int ao, float[] bp, int bo,
                                float[] c, int co, int ldc, boolean overwrite) {
@@ -304,10 +311,8 @@ public final class Gemm {
         FloatVector c31 = c00;
         FloatVector c40 = c00;
         FloatVector c41 = c00;
-        FloatVector c50 = c00;
-        FloatVector c51 = c00;
-        // Stepping the two packed indices directly (rather than deriving them from p) lets C2
-        // prove the A reads in bounds once per call instead of testing them every step.
+        // Stepping the two packed indices directly (rather than deriving them from a counter) lets
+        // C2 prove the A reads in bounds once per call instead of testing them every step.
         int aEnd = ao + kc * MR;
         for (int ai = ao, bi = bo; ai < aEnd; ai += MR, bi += NR) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
@@ -327,9 +332,6 @@ public final class Gemm {
             av = FloatVector.broadcast(S, ap[ai + 4]);
             c40 = av.fma(b0, c40);
             c41 = av.fma(b1, c41);
-            av = FloatVector.broadcast(S, ap[ai + 5]);
-            c50 = av.fma(b0, c50);
-            c51 = av.fma(b1, c51);
         }
         if (overwrite) {
             c00.intoArray(c, co);
@@ -342,8 +344,6 @@ public final class Gemm {
             c31.intoArray(c, co + 3 * ldc + L);
             c40.intoArray(c, co + 4 * ldc);
             c41.intoArray(c, co + 4 * ldc + L);
-            c50.intoArray(c, co + 5 * ldc);
-            c51.intoArray(c, co + 5 * ldc + L);
         } else {
             c00.add(FloatVector.fromArray(S, c, co)).intoArray(c, co);
             c01.add(FloatVector.fromArray(S, c, co + L)).intoArray(c, co + L);
@@ -355,8 +355,6 @@ public final class Gemm {
             c31.add(FloatVector.fromArray(S, c, co + 3 * ldc + L)).intoArray(c, co + 3 * ldc + L);
             c40.add(FloatVector.fromArray(S, c, co + 4 * ldc)).intoArray(c, co + 4 * ldc);
             c41.add(FloatVector.fromArray(S, c, co + 4 * ldc + L)).intoArray(c, co + 4 * ldc + L);
-            c50.add(FloatVector.fromArray(S, c, co + 5 * ldc)).intoArray(c, co + 5 * ldc);
-            c51.add(FloatVector.fromArray(S, c, co + 5 * ldc + L)).intoArray(c, co + 5 * ldc + L);
         }
     }
 

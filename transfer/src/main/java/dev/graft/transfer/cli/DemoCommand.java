@@ -50,7 +50,9 @@ final class DemoCommand implements Command {
         float lr = o.positiveFloat("lr", 0.5f);
         long seed = o.longValue("seed", 42);
 
-        out.printf("graft demo: %d threads (set GRAFT_THREADS or -Dgraft.threads to change)%n", Parallel.threads());
+        int threads = Parallel.threads();
+        out.printf("graft demo: %d thread%s (set GRAFT_THREADS or -Dgraft.threads to change)%n",
+                threads, threads == 1 ? "" : "s");
         train(epochs, hidden, lr, seed, out);
         if (!o.has("skip-conv")) {
             out.println();
@@ -114,8 +116,8 @@ final class DemoCommand implements Command {
         int batch = 8;
         int channels = 64;
         int size = 56;
-        int reps = 3;
-        out.printf("conv2d 3x3 stride 1 pad 1, input %dx%dx%dx%d, weight %dx%dx3x3: timing %d runs after a warm-up%n",
+        int reps = 5;
+        out.printf("conv2d 3x3 stride 1 pad 1, input %dx%dx%dx%d, weight %dx%dx3x3: best of %d runs after a warm-up%n",
                 batch, channels, size, size, channels, channels, reps);
         ConvTiming t = ConvTiming.measure(batch, channels, size, reps);
         out.printf("  forward   %8.1f ms  %6.1f GFLOP/s%n", t.forwardMillis(), t.forwardFlops() / t.forwardMillis() / 1e6);

@@ -61,8 +61,9 @@ public final class Main {
             err.println();
             err.print(e.command() == null ? overview(commands) : e.command().usage() + System.lineSeparator());
             return 2;
-        } catch (RuntimeException | OutOfMemoryError e) {
-            err.println("graft " + command.name() + ": failed: " + e);
+        } catch (RuntimeException | OutOfMemoryError | ExceptionInInitializerError e) {
+            Throwable reason = e instanceof ExceptionInInitializerError && e.getCause() != null ? e.getCause() : e;
+            err.println("graft " + command.name() + ": failed: " + reason);
             if (System.getenv("GRAFT_DEBUG") != null) {
                 e.printStackTrace(err);
             } else {
