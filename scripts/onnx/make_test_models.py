@@ -77,5 +77,30 @@ def main():
     save("train_running_var", model.bn.running_var.numpy())
 
 
+def typed_tensors():
+    """Every element type written twice by onnx's own helpers: in its typed field and as raw_data."""
+    from onnx import helper, TensorProto
+    rng = np.random.default_rng(0)
+    cases = {
+        "float": (TensorProto.FLOAT, rng.standard_normal(6).astype(np.float32)),
+        "double": (TensorProto.DOUBLE, rng.standard_normal(6)),
+        "float16": (TensorProto.FLOAT16, rng.standard_normal(6).astype(np.float16)),
+        "int64": (TensorProto.INT64, rng.integers(-2**40, 2**40, 6)),
+        "int32": (TensorProto.INT32, rng.integers(-2**31, 2**31 - 1, 6).astype(np.int32)),
+        "int8": (TensorProto.INT8, rng.integers(-128, 127, 6).astype(np.int8)),
+        "uint8": (TensorProto.UINT8, rng.integers(0, 255, 6).astype(np.uint8)),
+        "bool": (TensorProto.BOOL, rng.integers(0, 2, 6).astype(bool)),
+    }
+    for name, (dtype, values) in cases.items():
+        values = values.reshape(2, 3)
+        # for float16, make_tensor stores the bit patterns in int32_data itself
+        typed = helper.make_tensor(name, dtype, [2, 3], values.flatten().tolist())
+        with open(os.path.join(OUT, "typed_" + name + ".pb"), "wb") as f:
+            f.write(typed.SerializeToString())
+        with open(os.path.join(OUT, "raw_" + name + ".pb"), "wb") as f:
+            f.write(numpy_helper.from_array(values, name).SerializeToString())
+
+
 if __name__ == "__main__":
     main()
+    typed_tensors()
