@@ -21,7 +21,8 @@ import torch
 import torchvision
 
 DEFAULT = ["resnet18", "mobilenet_v2", "mobilenet_v3_small", "squeezenet1_1", "efficientnet_b0",
-           "densenet121", "shufflenet_v2_x1_0", "regnet_y_400mf", "vgg11_bn", "googlenet"]
+           "densenet121", "shufflenet_v2_x1_0", "regnet_y_400mf", "vgg11_bn", "googlenet", "convnext_tiny",
+           "swin_t", "mnasnet0_5", "resnext50_32x4d"]
 
 
 def export(name, out):
