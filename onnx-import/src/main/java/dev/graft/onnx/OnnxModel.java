@@ -517,11 +517,16 @@ public final class OnnxModel extends Module {
      * only output. Parameters and buffers are copied with their current values and trainable
      * flags; the new model is independent of this one.
      *
-     * @param tensorName any tensor in the graph: a node output, an input or an initializer
-     * @throws OnnxFormatException if no such tensor exists
+     * @param tensorName any tensor in the graph (a node output, an input or an initializer), or the
+     *                   name of a node, meaning its first output
+     * @throws OnnxFormatException if no such tensor or node exists
      */
     public OnnxModel cut(String tensorName) {
-        OnnxModel m = new OnnxModel(def, modelDir, decoded, List.of(tensorName));
+        String target = tensorName;
+        if (!graph.slots().containsKey(tensorName) && nodesByName.containsKey(tensorName)) {
+            target = nodesByName.get(tensorName).def().outputs().get(0);
+        }
+        OnnxModel m = new OnnxModel(def, modelDir, decoded, List.of(target));
         for (var e : m.params.entrySet()) {
             Parameter mine = params.get(e.getKey());
             if (mine != null) {

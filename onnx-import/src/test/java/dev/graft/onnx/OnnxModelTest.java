@@ -118,6 +118,8 @@ class OnnxModelTest {
             assertClose(golden("eval_relu2"), backbone.forward(golden("x2")), 1e-4);
         }
         assertThrows(OnnxFormatException.class, () -> m.cut("no_such_tensor"));
+        String reluNode = m.nodes().stream().filter(n -> n.opType().equals("Relu")).findFirst().orElseThrow().name();
+        assertEquals(List.of(relu), m.cut(reluNode).outputNames());
     }
 
     @Test
