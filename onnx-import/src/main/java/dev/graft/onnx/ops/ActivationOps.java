@@ -54,6 +54,13 @@ final class ActivationOps {
         r.add("PRelu", new int[] {1, 6, 7, 9, 16}, n -> (in, ctx) -> {
             Tensor x = in[0].toFloat();
             Tensor slope = in[1].toFloat();
+            if (n.version() < 7 && slope.dim() == 1 && slope.numel() > 1 && x.dim() > 2) {
+                // before numpy broadcasting, a 1-D slope was per channel (axis 1)
+                int[] perChannel = new int[x.dim() - 1];
+                java.util.Arrays.fill(perChannel, 1);
+                perChannel[0] = slope.numel();
+                slope = slope.reshape(perChannel);
+            }
             return new Value[] {Values.like(Tensor.where(x.lt(Tensor.scalar(0f)), x.mul(slope), x), in[0])};
         });
         r.add("Clip", new int[] {1, 6, 11, 12, 13}, ActivationOps::clip);

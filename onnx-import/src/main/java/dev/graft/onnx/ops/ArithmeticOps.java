@@ -25,7 +25,7 @@ final class ArithmeticOps {
     private static Kernel binary(NodeSpec node, BinaryOperator<Tensor> f, LongBinaryOperator g) {
         return (in, ctx) -> {
             Value a = in[0];
-            Value b = in[1];
+            Value b = LegacyBroadcast.align(node, a, in[1]);
             if (a.kind() == DataType.Kind.INT && b.kind() == DataType.Kind.INT) {
                 return new Value[] {Values.intBinary(node.opType(), a, b, a.type(), g)};
             }
@@ -44,7 +44,7 @@ final class ArithmeticOps {
     private static Kernel pow(NodeSpec node) {
         return (in, ctx) -> {
             Value a = in[0];
-            Value b = in[1];
+            Value b = LegacyBroadcast.align(node, a, in[1]);
             if (a.kind() == DataType.Kind.FLOAT) {
                 return new Value[] {Value.of(a.floatTensor().pow(b.toFloat()), a.type())};
             }

@@ -68,6 +68,12 @@ final class ConvOp {
         // the engine takes non-negative pads; a negative ONNX pad crops first
         int[] crop = {0, 0, Math.min(p[0], 0), Math.min(p[1], 0), 0, 0, Math.min(p[2], 0), Math.min(p[3], 0)};
         Tensor in = hasNonZero(crop) ? x.pad(crop, dev.graft.engine.PadMode.CONSTANT, 0f) : x;
+        if (p[0] >= in.size(2) || p[2] >= in.size(2) || p[1] >= in.size(3) || p[3] >= in.size(3)) {
+            // the engine's im2col reads out of bounds when a pad reaches past the whole input: pad here instead
+            int[] pads = {0, 0, Math.max(p[0], 0), Math.max(p[1], 0), 0, 0, Math.max(p[2], 0), Math.max(p[3], 0)};
+            return in.pad(pads, dev.graft.engine.PadMode.CONSTANT, 0f).conv2d(w, b,
+                    new Conv2dSpec(s[0], s[1], 0, 0, 0, 0, d[0], d[1], groups));
+        }
         Conv2dSpec spec = new Conv2dSpec(s[0], s[1], Math.max(p[0], 0), Math.max(p[1], 0), Math.max(p[2], 0),
                 Math.max(p[3], 0), d[0], d[1], groups);
         return in.conv2d(w, b, spec);

@@ -20,18 +20,20 @@ final class LogicOps {
         r.add("LessOrEqual", new int[] {12, 16}, n -> compare(n, (a, b) -> a <= b));
         r.add("GreaterOrEqual", new int[] {12, 16}, n -> compare(n, (a, b) -> a >= b));
         r.add("Not", new int[] {1}, n -> (in, ctx) -> new Value[] {Value.of(in[0].boolTensor().not())});
-        r.add("And", new int[] {1, 7}, n -> (in, ctx) -> new Value[] {Value.of(in[0].boolTensor().and(in[1].boolTensor()))});
-        r.add("Or", new int[] {1, 7}, n -> (in, ctx) -> new Value[] {Value.of(in[0].boolTensor().or(in[1].boolTensor()))});
+        r.add("And", new int[] {1, 7}, n -> (in, ctx) -> new Value[] {
+            Value.of(in[0].boolTensor().and(LegacyBroadcast.align(n, in[0], in[1]).boolTensor()))});
+        r.add("Or", new int[] {1, 7}, n -> (in, ctx) -> new Value[] {
+            Value.of(in[0].boolTensor().or(LegacyBroadcast.align(n, in[0], in[1]).boolTensor()))});
         r.add("Xor", new int[] {1, 7}, n -> (in, ctx) -> {
             BoolTensor a = in[0].boolTensor();
-            BoolTensor b = in[1].boolTensor();
+            BoolTensor b = LegacyBroadcast.align(n, in[0], in[1]).boolTensor();
             return new Value[] {Value.of(a.and(b.not()).or(a.not().and(b)))};
         });
         r.add("Where", new int[] {9, 16}, n -> (in, ctx) -> new Value[] {where(in[0].boolTensor(), in[1], in[2])});
     }
 
     private static Kernel compare(NodeSpec n, Values.DoublePredicate2 p) {
-        return (in, ctx) -> new Value[] {Values.compare(n.opType(), in[0], in[1], p)};
+        return (in, ctx) -> new Value[] {Values.compare(n.opType(), in[0], LegacyBroadcast.align(n, in[0], in[1]), p)};
     }
 
     static Value where(BoolTensor cond, Value a, Value b) {

@@ -139,10 +139,10 @@ final class MovementOps {
     }
 
     private static Kernel concat(NodeSpec n) {
-        if (!n.has("axis")) {
+        if (!n.has("axis") && n.version() >= 4) {
             throw n.invalid("attribute 'axis' is required");
         }
-        int axis = n.intAttr("axis", 0);
+        int axis = n.intAttr("axis", 1);
         return (in, ctx) -> {
             int a = Shape.axis(n.describe(), axis, in[0].rank());
             return new Value[] {Values.concat("Concat", a, in)};
@@ -150,6 +150,9 @@ final class MovementOps {
     }
 
     private static Kernel split(NodeSpec n) {
+        if (n.version() < 2 && n.hasInput(1)) {
+            throw n.unsupported("Split-1 with the split sizes as an input");
+        }
         int axis = n.intAttr("axis", 0);
         long[] attrSplit = n.version() < 13 ? n.intsAttr("split") : null;
         int numOutputs = n.intAttr("num_outputs", 0);
@@ -199,6 +202,9 @@ final class MovementOps {
     }
 
     private static Kernel tile(NodeSpec n) {
+        if (n.version() < 6) {
+            throw n.unsupported("Tile-1 (tiles and axis inputs)");
+        }
         return (in, ctx) -> {
             int[] s = in[0].shape();
             long[] reps = Values.longs(n, "repeats", in[1]);

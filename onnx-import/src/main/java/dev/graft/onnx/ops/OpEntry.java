@@ -5,7 +5,8 @@ package dev.graft.onnx.ops;
  *
  * @param opType the ONNX operator name
  * @param sinceVersions every opset version in which the operator's definition changed, ascending, as the
- *                      ONNX operator documentation lists them; the factory implements all of those from opset 7 on
+ *                      ONNX operator documentation lists them; the factory implements all of them (the few
+ *                      early forms it does not are refused at load with an UnsupportedOnnxException)
  * @param shapeRule what the output shape depends on
  * @param factory builds kernels
  */

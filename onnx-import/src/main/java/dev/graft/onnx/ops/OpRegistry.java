@@ -11,7 +11,7 @@ import java.util.TreeMap;
 public final class OpRegistry {
 
     /** The oldest default-domain opset a model may import. */
-    public static final int MIN_OPSET = 7;
+    public static final int MIN_OPSET = 1;
     /** The newest default-domain opset a model may import. */
     public static final int MAX_OPSET = 21;
 

@@ -117,6 +117,9 @@ final class ResizeOps {
     }
 
     private static Kernel upsample(NodeSpec n) {
+        if (n.version() < 7) {
+            throw n.unsupported("Upsample-1 (width_scale and height_scale attributes)");
+        }
         String mode = n.stringAttr("mode", "nearest");
         if (!mode.equals("nearest") && !mode.equals("linear") && !mode.equals("bilinear")) {
             throw n.unsupported("mode '" + mode + "'");
