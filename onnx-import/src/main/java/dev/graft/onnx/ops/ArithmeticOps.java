@@ -6,7 +6,7 @@ import dev.graft.onnx.Value;
 import java.util.function.BinaryOperator;
 import java.util.function.LongBinaryOperator;
 
-/** Add, Sub, Mul, Div, Pow and Mod with numpy broadcasting, on floats (differentiable) and integers (wrapping). */
+/** Add, Sub, Mul, Div, Pow, Mod and BitShift with numpy broadcasting, on floats (differentiable) and integers (wrapping). */
 final class ArithmeticOps {
 
     private ArithmeticOps() {
@@ -20,6 +20,16 @@ final class ArithmeticOps {
         r.add("Div", basic, n -> binary(n, Tensor::div, ArithmeticOps::intDiv));
         r.add("Pow", new int[] {1, 7, 12, 13, 15}, ArithmeticOps::pow);
         r.add("Mod", new int[] {10, 13}, ArithmeticOps::mod);
+        r.add("BitShift", new int[] {11}, n -> {
+            String dir = n.stringAttr("direction", "");
+            if (!dir.equals("LEFT") && !dir.equals("RIGHT")) {
+                throw n.invalid("direction must be LEFT or RIGHT, got '" + dir + "'");
+            }
+            boolean left = dir.equals("LEFT");
+            // unsigned types only: a logical shift, wrapped to the type's width
+            return (in, ctx) -> new Value[] {Values.intBinary("BitShift", in[0], in[1], in[0].type(),
+                    (x, y) -> y >= 64 ? 0 : left ? x << y : x >>> y)};
+        });
     }
 
     private static Kernel binary(NodeSpec node, BinaryOperator<Tensor> f, LongBinaryOperator g) {

@@ -6,7 +6,7 @@ import dev.graft.onnx.Value;
 import java.util.Arrays;
 
 /**
- * BatchNormalization, InstanceNormalization and LayerNormalization, composed from engine ops.
+ * BatchNormalization, InstanceNormalization, LayerNormalization and MeanVarianceNormalization, composed from engine ops.
  *
  * <p>BatchNormalization's running mean and variance are model buffers. It uses batch statistics
  * and updates the running ones when the model is training and the node's scale or bias is
@@ -24,6 +24,16 @@ final class NormalizationOps {
         r.add("BatchNormalization", new int[] {1, 6, 7, 9, 14, 15}, NormalizationOps::batchNorm);
         r.add("InstanceNormalization", new int[] {1, 6}, NormalizationOps::instanceNorm);
         r.add("LayerNormalization", new int[] {17}, NormalizationOps::layerNorm);
+        r.add("MeanVarianceNormalization", new int[] {9, 13}, n -> {
+            int[] axes = n.has("axes") ? n.intArrayAttr("axes") : new int[] {0, 2, 3};
+            return (in, ctx) -> {
+                Tensor x = in[0].toFloat();
+                Tensor centered = x.sub(x.mean(axes, true));
+                // ONNX's definition: no epsilon, so a constant slice divides by zero as the reference does
+                Tensor y = centered.div(centered.square().mean(axes, true).sqrt());
+                return new Value[] {Values.like(y, in[0])};
+            };
+        });
     }
 
     private static int[] channelShape(int rank, int c) {
