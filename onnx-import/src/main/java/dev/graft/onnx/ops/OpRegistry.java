@@ -61,6 +61,7 @@ public final class OpRegistry {
         RecurrentOps.register(r);
         QuantizeOps.register(r);
         SelectionOps.register(r);
+        GridSampleOp.register(r);
         return r;
     }
 
