@@ -137,13 +137,6 @@ public final class OnnxTestRunner {
             return new CaseResult(name, CaseResult.Status.FAILED, "load: " + e);
         }
         model.eval();
-        List<String> fed = model.inputs().stream().map(TensorInfo::name).toList();
-        for (NodeInfo n : model.nodes()) {
-            if (n.opType().equals("Dropout") && n.inputs().size() > 2 && fed.contains(n.inputs().get(2))) {
-                return new CaseResult(name, CaseResult.Status.SKIPPED, "Dropout node '" + n.name()
-                        + "' is fed training_mode: its random mask cannot reproduce the reference's random numbers");
-            }
-        }
         double[] tol = tolerances(dir);
         try (Stream<Path> s = Files.list(dir)) {
             List<Path> sets = s.filter(p -> p.getFileName().toString().startsWith("test_data_set_")).sorted().toList();
@@ -153,7 +146,9 @@ public final class OnnxTestRunner {
             for (Path set : sets) {
                 String problem = runSet(model, set, tol[0], tol[1]);
                 if (problem != null) {
-                    return new CaseResult(name, CaseResult.Status.FAILED, set.getFileName() + ": " + problem);
+                    String random = randomDropout(model);
+                    return random != null ? new CaseResult(name, CaseResult.Status.SKIPPED, random)
+                            : new CaseResult(name, CaseResult.Status.FAILED, set.getFileName() + ": " + problem);
                 }
             }
             return new CaseResult(name, CaseResult.Status.PASSED, "");
@@ -162,6 +157,23 @@ public final class OnnxTestRunner {
         } catch (IOException | RuntimeException | StackOverflowError e) {
             return new CaseResult(name, CaseResult.Status.FAILED, String.valueOf(e));
         }
+    }
+
+    /**
+     * A Dropout fed {@code training_mode} from the test data draws a random mask, which cannot
+     * reproduce the reference's random numbers: such a case is skipped when it does not match.
+     *
+     * @return why the case is skipped, or null when the model has no such node
+     */
+    private static String randomDropout(OnnxModel model) {
+        List<String> fed = model.inputs().stream().map(TensorInfo::name).toList();
+        for (NodeInfo n : model.nodes()) {
+            if (n.opType().equals("Dropout") && n.inputs().size() > 2 && fed.contains(n.inputs().get(2))) {
+                return "Dropout node '" + n.name() + "' is fed training_mode: its random mask cannot reproduce "
+                        + "the reference's random numbers";
+            }
+        }
+        return null;
     }
 
     private static double[] tolerances(Path dir) {

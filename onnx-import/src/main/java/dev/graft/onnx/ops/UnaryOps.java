@@ -29,6 +29,12 @@ final class UnaryOps {
         r.add("Erf", new int[] {9, 13}, n -> floatOnly(Tensor::erf));
         r.add("Softplus", new int[] {1}, n -> floatOnly(Tensor::softplus));
         r.add("Softsign", new int[] {1}, n -> floatOnly(x -> x.div(x.abs().add(1f))));
+        // hyperbolic functions and their inverses, composed from exp, log and sqrt
+        r.add("Sinh", new int[] {9}, n -> floatOnly(x -> x.exp().sub(x.neg().exp()).mul(0.5f)));
+        r.add("Cosh", new int[] {9}, n -> floatOnly(x -> x.exp().add(x.neg().exp()).mul(0.5f)));
+        r.add("Asinh", new int[] {9}, n -> floatOnly(x -> x.add(x.square().add(1f).sqrt()).log()));
+        r.add("Acosh", new int[] {9}, n -> floatOnly(x -> x.add(x.square().sub(1f).sqrt()).log()));
+        r.add("Atanh", new int[] {9}, n -> floatOnly(x -> x.add(1f).div(x.neg().add(1f)).log().mul(0.5f)));
         r.add("Neg", v13, n -> withInts(Tensor::neg, x -> -x));
         r.add("Abs", v13, n -> withInts(Tensor::abs, Math::abs));
         r.add("Relu", new int[] {1, 6, 13, 14}, n -> withInts(Tensor::relu, x -> Math.max(x, 0)));
