@@ -245,6 +245,112 @@ public abstract class Module {
         return this;
     }
 
+    /**
+     * Freezes the parameters whose dotted name matches {@code glob}, or that sit inside a
+     * submodule whose path matches it. In the glob, {@code *} matches within one name segment
+     * (no dots) and {@code **} matches across segments: {@code "layer4"}, {@code "layer4.*.weight"},
+     * {@code "**.bias"}.
+     *
+     * @return this
+     * @throws IllegalArgumentException if nothing matches (a typo should not silently freeze nothing)
+     */
+    public Module freeze(String glob) {
+        return setTrainable(globToRegex(glob), glob, false);
+    }
+
+    /** Unfreezes by glob, as {@link #freeze(String)}; returns this. */
+    public Module unfreeze(String glob) {
+        return setTrainable(globToRegex(glob), glob, true);
+    }
+
+    /** Freezes the parameters whose dotted name (or enclosing module path) fully matches {@code regex}. */
+    public Module freezeRegex(java.util.regex.Pattern regex) {
+        return setTrainable(regex, regex.pattern(), false);
+    }
+
+    /** Unfreezes by regular expression, as {@link #freezeRegex}. */
+    public Module unfreezeRegex(java.util.regex.Pattern regex) {
+        return setTrainable(regex, regex.pattern(), true);
+    }
+
+    /**
+     * Freezes everything except the last {@code n} direct submodules (the usual "train only the
+     * last N blocks"), and unfreezes those.
+     *
+     * @throws IllegalArgumentException if {@code n} is negative or exceeds the number of submodules
+     */
+    public Module freezeAllButLast(int n) {
+        List<Module> kids = new ArrayList<>(children.values());
+        if (n < 0 || n > kids.size()) {
+            throw new IllegalArgumentException("freezeAllButLast: " + n + " blocks requested, " + getClass().getSimpleName()
+                    + " has " + kids.size() + " submodules");
+        }
+        freeze();
+        for (Module m : kids.subList(kids.size() - n, kids.size())) {
+            m.unfreeze();
+        }
+        return this;
+    }
+
+    private Module setTrainable(java.util.regex.Pattern pattern, String shown, boolean on) {
+        int hits = 0;
+        for (var e : namedParameters().entrySet()) {
+            if (matches(pattern, e.getKey())) {
+                e.getValue().setTrainable(on);
+                hits++;
+            }
+        }
+        if (hits == 0) {
+            throw new IllegalArgumentException("no parameter matches '" + shown + "'; names are " + namedParameters().keySet());
+        }
+        return this;
+    }
+
+    /** A name matches when the pattern covers it whole, or covers one of its enclosing module paths. */
+    private static boolean matches(java.util.regex.Pattern pattern, String name) {
+        if (pattern.matcher(name).matches()) {
+            return true;
+        }
+        for (int dot = name.indexOf('.'); dot >= 0; dot = name.indexOf('.', dot + 1)) {
+            if (pattern.matcher(name.substring(0, dot)).matches()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static java.util.regex.Pattern globToRegex(String glob) {
+        if (glob == null || glob.isEmpty()) {
+            throw new IllegalArgumentException("empty name pattern");
+        }
+        StringBuilder re = new StringBuilder();
+        for (int i = 0; i < glob.length(); i++) {
+            char c = glob.charAt(i);
+            if (c == '*' && i + 1 < glob.length() && glob.charAt(i + 1) == '*') {
+                re.append(".*");
+                i++;
+            } else if (c == '*') {
+                re.append("[^.]*");
+            } else if (c == '?') {
+                re.append("[^.]");
+            } else {
+                re.append(java.util.regex.Pattern.quote(String.valueOf(c)));
+            }
+        }
+        return java.util.regex.Pattern.compile(re.toString());
+    }
+
+    /** @return one line per parameter (name, shape, trainable or frozen) and the two totals */
+    public final String parameterSummary() {
+        StringBuilder sb = new StringBuilder();
+        for (var e : namedParameters().entrySet()) {
+            sb.append(String.format("%-40s %-20s %s%n", e.getKey(), Arrays.toString(e.getValue().shape()),
+                    e.getValue().trainable() ? "trainable" : "frozen"));
+        }
+        sb.append(String.format("trainable %d, frozen %d%n", trainableParameterCount(), frozenParameterCount()));
+        return sb.toString();
+    }
+
     /** @return the number of scalars in trainable parameters */
     public final long trainableParameterCount() {
         long n = 0;
