@@ -69,8 +69,8 @@ final class PadOp {
                 return new Value[] {Value.of(x.floatTensor().pad(p, mode, v), x.type())};
             }
             // integer and bool data: pad positions, marking new cells with -1, then pick
-            Tensor pos = Values.positions("Pad", x.shape()).pad(p, mode, -1f);
-            float[] where = pos.toArray();
+            Values.Tracked pos = Values.track(x.shape(), t -> t.pad(p, mode, -1f));
+            long[] where = pos.positions();
             if (x.kind() == DataType.Kind.INT) {
                 long v = fill == null ? (long) attrValue : fill.toLongArray()[0];
                 long[] src = x.toLongArray();

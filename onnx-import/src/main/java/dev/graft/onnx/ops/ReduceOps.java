@@ -144,7 +144,7 @@ final class ReduceOps {
                 perm[p++] = i;
             }
         }
-        float[] order = Values.positions("Reduce", shape).permute(perm).toArray();
+        long[] order = Values.track(shape, t -> t.permute(perm)).positions();
         long[] src = x.toLongArray();
         int outN = Shape.numel(keptShape);
         int rowLen = outN == 0 ? 0 : order.length / outN;

@@ -34,7 +34,7 @@ final class TopKOp {
                 int kk = (int) k;
                 double[] values = x.toDoubleArray();
                 int[] perm = moveLast(x.rank(), a);
-                float[] order = Values.positions("TopK", x.shape()).permute(perm).toArray();
+                long[] order = Values.track(x.shape(), t -> t.permute(perm)).positions();
                 int rows = len == 0 ? 0 : order.length / len;
                 long[] idx = new long[rows * kk];
                 Integer[] row = new Integer[len];
@@ -61,8 +61,8 @@ final class TopKOp {
                 for (int i = 0; i < perm.length; i++) {
                     inverse[perm[i]] = i;
                 }
-                LongTensor indices = LongTensor.of(Values.pick(Value.of(permuted), Values.positions("TopK", permutedShape)
-                        .permute(inverse)).toLongArray(), outShape(x.shape(), a, kk));
+                LongTensor indices = LongTensor.of(Values.move("TopK", Value.of(permuted), t -> t.permute(inverse))
+                        .toLongArray(), outShape(x.shape(), a, kk));
                 Value vals = x.kind() == DataType.Kind.FLOAT
                         ? Value.of(x.floatTensor().gatherElements(a, indices), x.type())
                         : Values.move("TopK", x, t -> t.gatherElements(a, indices));

@@ -15,13 +15,13 @@ import java.util.function.UnaryOperator;
 /**
  * Helpers that let one operator implementation serve every element type. Data movement on
  * integer and boolean tensors (reshape, transpose, slice, gather, ...) is done by applying the
- * float op to a tensor of element positions and then picking the original elements at the
+ * float op to tensors of element positions and then picking the original elements at the
  * positions it returns, so the engine's float view ops define the semantics once for all types.
  */
 public final class Values {
 
-    /** Largest element count for which float32 represents every position exactly. */
-    private static final int EXACT_POSITIONS = 1 << 24;
+    /** Positions are carried as {@code hi * SPLIT + lo}, both parts exact in float32. */
+    private static final int SPLIT = 1 << 24;
 
     /** Most elements an op may create from values found in the model (guards ConstantOfShape, Expand, ...). */
     public static final long MAX_CREATED_ELEMENTS = 1L << 28;
@@ -29,14 +29,49 @@ public final class Values {
     private Values() {
     }
 
-    /** @return a float tensor {@code [0, 1, ..., n-1]} in {@code shape} */
-    static Tensor positions(String op, int[] shape) {
+    /**
+     * Where each element of a moved tensor came from.
+     *
+     * @param positions flat source index of each result element, -1 for elements the op created (padding)
+     * @param shape the result's shape
+     */
+    record Tracked(long[] positions, int[] shape) {
+    }
+
+    /**
+     * Runs a float data-movement op on element positions to learn where each result element comes
+     * from. Positions are split into two float tensors, each exact, so any size is tracked exactly.
+     */
+    static Tracked track(int[] shape, UnaryOperator<Tensor> op) {
+        Tensor[] parts = positionParts(shape, 0);
+        Tensor lo = op.apply(parts[0]);
+        Tensor hi = parts[1] == null ? null : op.apply(parts[1]);
+        return new Tracked(combine(lo, hi), lo.shape());
+    }
+
+    /** Low and high parts of {@code base + [0, n)} in {@code shape}; the high part is null when all of it is zero. */
+    private static Tensor[] positionParts(int[] shape, long base) {
         int n = Shape.numel(shape);
-        if (n > EXACT_POSITIONS) {
-            throw new UnsupportedOperationException(op + ": integer or bool tensors above " + EXACT_POSITIONS
-                    + " elements are not supported for data movement (shape " + Arrays.toString(shape) + ")");
+        float[] lo = new float[n];
+        float[] hi = base + n > SPLIT ? new float[n] : null;
+        for (int i = 0; i < n; i++) {
+            long p = base + i;
+            lo[i] = p % SPLIT;
+            if (hi != null) {
+                hi[i] = p / SPLIT;
+            }
         }
-        return Tensor.arange(n).reshape(shape);
+        return new Tensor[] {Tensor.of(lo, shape), hi == null ? null : Tensor.of(hi, shape)};
+    }
+
+    private static long[] combine(Tensor lo, Tensor hi) {
+        float[] l = lo.toArray();
+        float[] h = hi == null ? null : hi.toArray();
+        long[] out = new long[l.length];
+        for (int i = 0; i < l.length; i++) {
+            out[i] = l[i] < 0 ? -1 : (h == null ? 0 : (long) h[i] * SPLIT) + (long) l[i];
+        }
+        return out;
     }
 
     /**
@@ -48,7 +83,8 @@ public final class Values {
         if (v.kind() == DataType.Kind.FLOAT) {
             return Value.of(op.apply(v.floatTensor()), v.type());
         }
-        return pick(v, op.apply(positions(name, v.shape())));
+        Tracked t = track(v.shape(), op);
+        return pick(v, t.positions(), t.shape());
     }
 
     /** Like {@link #move} for ops with several results (Split). */
@@ -61,18 +97,18 @@ public final class Values {
             }
             return out;
         }
-        Tensor[] r = op.apply(positions(name, v.shape()));
-        Value[] out = new Value[r.length];
-        for (int i = 0; i < r.length; i++) {
-            out[i] = pick(v, r[i]);
+        Tensor[] parts = positionParts(v.shape(), 0);
+        Tensor[] lo = op.apply(parts[0]);
+        Tensor[] hi = parts[1] == null ? null : op.apply(parts[1]);
+        Value[] out = new Value[lo.length];
+        for (int i = 0; i < lo.length; i++) {
+            out[i] = pick(v, combine(lo[i], hi == null ? null : hi[i]), lo[i].shape());
         }
         return out;
     }
 
-    /** @return the elements of {@code v} at the given positions, in the positions' shape */
-    static Value pick(Value v, Tensor positions) {
-        float[] p = positions.toArray();
-        int[] shape = positions.shape();
+    /** @return the elements of {@code v} at the given flat positions, in {@code shape} */
+    static Value pick(Value v, long[] p, int[] shape) {
         if (v.kind() == DataType.Kind.INT) {
             long[] src = v.longTensor().toArray();
             long[] out = new long[p.length];
@@ -112,31 +148,41 @@ public final class Values {
             }
             return Value.of(Tensor.concat(axis, ts), type);
         }
-        Tensor[] pos = new Tensor[vs.length];
-        int base = 0;
+        long total = 0;
+        for (Value v : vs) {
+            total += v.numel();
+        }
+        Tensor[] lo = new Tensor[vs.length];
+        Tensor[] hi = total > SPLIT ? new Tensor[vs.length] : null;
+        long base = 0;
         for (int i = 0; i < vs.length; i++) {
-            pos[i] = positions(name, vs[i].shape()).add(base);
+            Tensor[] parts = positionParts(vs[i].shape(), base);
+            lo[i] = parts[0];
+            if (hi != null) {
+                hi[i] = parts[1] != null ? parts[1] : Tensor.zeros(vs[i].shape());
+            }
             base += vs[i].numel();
         }
-        Tensor joined = Tensor.concat(axis, pos);
+        Tensor joinedLo = Tensor.concat(axis, lo);
+        long[] where = combine(joinedLo, hi == null ? null : Tensor.concat(axis, hi));
         if (type.kind() == DataType.Kind.INT) {
-            long[] all = new long[base];
+            long[] all = new long[(int) total];
             int at = 0;
             for (Value v : vs) {
                 long[] d = v.longTensor().toArray();
                 System.arraycopy(d, 0, all, at, d.length);
                 at += d.length;
             }
-            return pick(Value.of(LongTensor.of(all, base), type), joined);
+            return pick(Value.of(LongTensor.of(all, all.length), type), where, joinedLo.shape());
         }
-        boolean[] all = new boolean[base];
+        boolean[] all = new boolean[(int) total];
         int at = 0;
         for (Value v : vs) {
             boolean[] d = v.boolTensor().toArray();
             System.arraycopy(d, 0, all, at, d.length);
             at += d.length;
         }
-        return pick(Value.of(BoolTensor.of(all, base)), joined);
+        return pick(Value.of(BoolTensor.of(all, all.length)), where, joinedLo.shape());
     }
 
     /**
