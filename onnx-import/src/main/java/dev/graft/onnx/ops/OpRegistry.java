@@ -62,6 +62,7 @@ public final class OpRegistry {
         QuantizeOps.register(r);
         SelectionOps.register(r);
         GridSampleOp.register(r);
+        NonMaxSuppressionOp.register(r);
         return r;
     }
 
