@@ -63,6 +63,7 @@ public final class OpRegistry {
         SelectionOps.register(r);
         GridSampleOp.register(r);
         NonMaxSuppressionOp.register(r);
+        UniqueOp.register(r);
         return r;
     }
 
