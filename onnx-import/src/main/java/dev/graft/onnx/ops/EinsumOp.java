@@ -7,9 +7,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Einsum for equations without ellipses or repeated letters within one operand: transposes,
- * sums, inner and outer products, (batched) matrix products. Operands are folded left to right;
- * each pairwise step is one batched matmul after summing out letters no later term needs.
+ * Einsum: transposes, sums, diagonals, inner and outer products, (batched) matrix products, with
+ * ellipses. Operands are folded left to right; each pairwise step is one batched matmul after
+ * summing out letters no later term needs.
  */
 final class EinsumOp {
 
@@ -25,49 +25,70 @@ final class EinsumOp {
         if (eq.isEmpty()) {
             throw n.invalid("attribute 'equation' is required");
         }
-        if (eq.contains("...")) {
-            throw n.unsupported("ellipsis in equation '" + eq + "'");
-        }
         String[] sides = eq.split("->", -1);
         String[] terms = sides[0].split(",", -1);
-        for (String t : terms) {
-            if (t.chars().distinct().count() != t.length()) {
-                throw n.unsupported("repeated index within one operand (diagonals) in '" + eq + "'");
+        String explicitOut = sides.length > 1 ? sides[1] : null;
+        // letters for the dimensions an ellipsis stands for: any the equation does not use
+        StringBuilder free = new StringBuilder();
+        for (char c = 'A'; c <= 'Z'; c++) {
+            if (eq.indexOf(c) < 0) {
+                free.append(c);
             }
         }
-        String out;
-        if (sides.length > 1) {
-            out = sides[1];
-        } else {
-            // implicit output: letters appearing once, alphabetically
-            StringBuilder sb = new StringBuilder();
-            String all = sides[0].replace(",", "");
-            all.chars().distinct().sorted().filter(c -> all.indexOf(c) == all.lastIndexOf(c)).forEach(c -> sb.append((char) c));
-            out = sb.toString();
+        for (char c = 'a'; c <= 'z'; c++) {
+            if (eq.indexOf(c) < 0) {
+                free.append(c);
+            }
         }
-        String output = out;
+        String pool = free.toString();
         return (in, ctx) -> {
             if (in.length != terms.length) {
                 throw n.invalid("equation has " + terms.length + " operands, node has " + in.length + " inputs");
             }
+            int ell = 0;
+            for (int i = 0; i < terms.length; i++) {
+                if (terms[i].contains("...")) {
+                    ell = Math.max(ell, in[i].rank() - (terms[i].length() - 3));
+                }
+            }
+            if (ell > pool.length()) {
+                throw n.unsupported("an ellipsis over " + ell + " dimensions");
+            }
+            String ellLetters = pool.substring(0, Math.max(ell, 0));
+            String[] resolved = new String[terms.length];
+            for (int i = 0; i < terms.length; i++) {
+                int e = in[i].rank() - (terms[i].length() - 3);
+                resolved[i] = terms[i].contains("...") ? terms[i].replace("...", ellLetters.substring(ell - Math.max(e, 0)))
+                        : terms[i];
+            }
+            String output;
+            if (explicitOut != null) {
+                output = explicitOut.replace("...", ellLetters);
+            } else {
+                // implicit output: the ellipsis, then letters appearing once, alphabetically
+                StringBuilder sb = new StringBuilder(ellLetters);
+                String all = String.join("", terms).replace(".", "");
+                all.chars().distinct().sorted().filter(c -> all.indexOf(c) == all.lastIndexOf(c))
+                        .forEach(c -> sb.append((char) c));
+                output = sb.toString();
+            }
             Tensor acc = null;
             String accLetters = null;
-            for (int i = 0; i < terms.length; i++) {
+            for (int i = 0; i < resolved.length; i++) {
                 Tensor t = in[i].toFloat();
-                if (t.dim() != terms[i].length()) {
+                if (t.dim() != resolved[i].length()) {
                     throw n.invalid("operand " + i + " has rank " + t.dim() + " but term '" + terms[i] + "'");
                 }
-                String needed = output + String.join("", Arrays.copyOfRange(terms, i + 1, terms.length));
+                String[] letters = {resolved[i]};
+                t = diagonals(t, letters);
+                String needed = output + String.join("", Arrays.copyOfRange(resolved, i + 1, resolved.length));
                 if (acc == null) {
                     acc = t;
-                    accLetters = terms[i];
-                    if (terms.length == 1) {
-                        break;
-                    }
+                    accLetters = letters[0];
                     continue;
                 }
                 String[] result = new String[1];
-                acc = pair(acc, accLetters, t, terms[i], needed, result);
+                acc = pair(acc, accLetters, t, letters[0], needed, result);
                 accLetters = result[0];
             }
             String keep = output;
@@ -79,6 +100,34 @@ final class EinsumOp {
             }
             return new Value[] {Values.like(acc.permute(perm), in[0])};
         };
+    }
+
+    /**
+     * Takes the diagonal for every letter repeated within one operand ({@code "ii->i"}): multiplying by
+     * an identity over the two axes and summing one away keeps exactly the diagonal, differentiably.
+     */
+    private static Tensor diagonals(Tensor t, String[] letters) {
+        String l = letters[0];
+        for (int q = 0; q < l.length(); q++) {
+            int p = l.indexOf(l.charAt(q));
+            if (p == q) {
+                continue;
+            }
+            int size = t.size(q);
+            float[] eye = new float[size * size];
+            for (int k = 0; k < size; k++) {
+                eye[k * size + k] = 1f;
+            }
+            int[] shape = new int[t.dim()];
+            Arrays.fill(shape, 1);
+            shape[p] = size;
+            shape[q] = size;
+            t = t.mul(Tensor.of(eye, size, size).reshape(shape)).sum(new int[] {q}, false);
+            l = l.substring(0, q) + l.substring(q + 1);
+            q--;
+        }
+        letters[0] = l;
+        return t;
     }
 
     private static String lettersIn(String letters, String keep) {
@@ -133,6 +182,24 @@ final class EinsumOp {
         }
         Tensor pa = a.permute(order(la, batch + "" + left + contract));
         Tensor pb = b.permute(order(lb, batch + "" + contract + right));
+        // batch dimensions broadcast (an ellipsis of size 1 against one of size n)
+        int[] sa = pa.shape();
+        int[] sb = pb.shape();
+        boolean expandA = false;
+        boolean expandB = false;
+        for (int i = 0; i < batch.length(); i++) {
+            int size = Math.max(sa[i], sb[i]);
+            expandA |= sa[i] != size;
+            expandB |= sb[i] != size;
+            sa[i] = size;
+            sb[i] = size;
+        }
+        if (expandA) {
+            pa = pa.expand(sa);
+        }
+        if (expandB) {
+            pb = pb.expand(sb);
+        }
         int[] bs = sizes(pa, 0, batch.length());
         int nb = prod(bs);
         int[] ls = sizes(pa, batch.length(), left.length());
