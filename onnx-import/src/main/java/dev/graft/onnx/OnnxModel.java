@@ -491,6 +491,11 @@ public final class OnnxModel extends Module {
             }
 
             @Override
+            public boolean isParameter(String tensorName) {
+                return params.containsKey(tensorName);
+            }
+
+            @Override
             public boolean isTrainable(String tensorName) {
                 Parameter p = params.get(tensorName);
                 return p != null && p.trainable();

@@ -9,8 +9,9 @@ import java.util.Arrays;
  * BatchNormalization, InstanceNormalization, LayerNormalization and MeanVarianceNormalization, composed from engine ops.
  *
  * <p>BatchNormalization's running mean and variance are model buffers. It uses batch statistics
- * and updates the running ones when the model is training and the node's scale or bias is
- * trainable (a frozen BatchNorm stays in inference mode, as in Keras), or when the node itself
+ * and updates the running ones when the model is training and the node is not frozen (a
+ * BatchNorm whose scale and bias parameters are all frozen stays in inference mode, as in
+ * Keras), or when the node itself
  * asks for training mode ({@code training_mode=1}, opset 14 on). The running-statistics outputs
  * of a {@code training_mode} node follow the ONNX definition (biased batch variance); the module's
  * buffer update follows PyTorch (unbiased), since imported models mostly come from PyTorch.
@@ -70,8 +71,7 @@ final class NormalizationOps {
             Tensor bias = in[2].toFloat().reshape(cs);
             Tensor runMean = in[3].toFloat();
             Tensor runVar = in[4].toFloat();
-            boolean moduleTraining = ctx.training()
-                    && (ctx.isTrainable(n.inputs().get(1)) || ctx.isTrainable(n.inputs().get(2)));
+            boolean moduleTraining = ctx.training() && !frozen(ctx, n.inputs().get(1), n.inputs().get(2));
             if (!nodeTraining && !moduleTraining) {
                 // fold the statistics into one per-channel scale and shift: two passes over x instead of four
                 Tensor a = runVar.reshape(cs).add(eps).rsqrt().mul(scale);
@@ -100,6 +100,20 @@ final class NormalizationOps {
             }
             return new Value[] {Values.like(y, in[0]), Value.of(newMean, in[3].type()), Value.of(newVar, in[4].type())};
         };
+    }
+
+    /** A BatchNorm is frozen when its scale and bias include a parameter and every such parameter is frozen. */
+    private static boolean frozen(RunContext ctx, String scale, String bias) {
+        boolean any = false;
+        for (String name : new String[] {scale, bias}) {
+            if (ctx.isParameter(name)) {
+                any = true;
+                if (ctx.isTrainable(name)) {
+                    return false;
+                }
+            }
+        }
+        return any;
     }
 
     private static Kernel instanceNorm(NodeSpec n) {

@@ -11,6 +11,12 @@ public interface RunContext {
 
     /**
      * @param tensorName an ONNX tensor name
+     * @return whether that tensor is a parameter at all (an initializer held as a Parameter)
+     */
+    boolean isParameter(String tensorName);
+
+    /**
+     * @param tensorName an ONNX tensor name
      * @return whether that tensor is a trainable parameter right now
      */
     boolean isTrainable(String tensorName);
