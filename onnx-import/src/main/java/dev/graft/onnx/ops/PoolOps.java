@@ -37,12 +37,8 @@ final class PoolOps {
         if (k == null) {
             throw n.invalid("attribute 'kernel_shape' is required");
         }
-        if (max && n.intAttr("storage_order", 0) != 0) {
-            throw n.unsupported("storage_order=1");
-        }
-        if (max && n.outputs().size() > 1 && !n.outputs().get(1).isEmpty()) {
-            throw n.unsupported("the Indices output");
-        }
+        boolean columnMajor = n.intAttr("storage_order", 0) != 0;
+        boolean wantIndices = max && n.outputs().size() > 1 && !n.outputs().get(1).isEmpty();
         Geometry.AutoPad autoPad = Geometry.autoPad(n);
         int rank = k.length;
         int[] s = Geometry.orOnes(n.intArrayAttr("strides"), rank);
@@ -77,8 +73,81 @@ final class PoolOps {
             } else {
                 y = max ? maxPool(x, k, s, d, p, extra, out) : avgPool(x, k, s, d, p, extra, out, includePad);
             }
+            if (wantIndices) {
+                return new Value[] {Values.like(y, in[0]), argmaxIndices(x, k, s, d, p, out, columnMajor)};
+            }
             return new Value[] {Values.like(y, in[0])};
         };
+    }
+
+    /**
+     * MaxPool's second output: for each window, the flat index into the input of its first
+     * maximum (padding never wins), row-major or, with {@code storage_order=1}, column-major over
+     * the spatial dimensions.
+     */
+    private static Value argmaxIndices(Tensor x, int[] k, int[] s, int[] d, int[] p, int[] out, boolean columnMajor) {
+        int rank = k.length;
+        int[] shape = x.shape();
+        float[] v = x.toArray();
+        int planes = shape[0] * shape[1];
+        int[] size = Arrays.copyOfRange(shape, 2, shape.length);
+        int plane = 1;
+        int windows = 1;
+        int taps = 1;
+        for (int i = 0; i < rank; i++) {
+            plane *= size[i];
+            windows *= out[i];
+            taps *= k[i];
+        }
+        long[] idx = new long[planes * windows];
+        int[] o = new int[rank];
+        int[] t = new int[rank];
+        for (int pl = 0; pl < planes; pl++) {
+            for (int w = 0; w < windows; w++) {
+                int rem = w;
+                for (int i = rank - 1; i >= 0; i--) {
+                    o[i] = rem % out[i];
+                    rem /= out[i];
+                }
+                float best = Float.NEGATIVE_INFINITY;
+                long bestAt = -1;
+                for (int tap = 0; tap < taps; tap++) {
+                    int r = tap;
+                    for (int i = rank - 1; i >= 0; i--) {
+                        t[i] = r % k[i];
+                        r /= k[i];
+                    }
+                    int flat = 0;
+                    int colFlat = 0;
+                    int colStride = 1;
+                    boolean inside = true;
+                    for (int i = 0; i < rank && inside; i++) {
+                        int c = o[i] * s[i] - p[i] + t[i] * d[i];
+                        inside = c >= 0 && c < size[i];
+                        flat = flat * size[i] + c;
+                    }
+                    if (!inside) {
+                        continue;
+                    }
+                    for (int i = 0; i < rank; i++) {
+                        int c = o[i] * s[i] - p[i] + t[i] * d[i];
+                        colFlat += c * colStride;
+                        colStride *= size[i];
+                    }
+                    float val = v[pl * plane + flat];
+                    if (val > best || bestAt < 0) {
+                        best = val;
+                        bestAt = (long) pl * plane + (columnMajor ? colFlat : flat);
+                    }
+                }
+                idx[pl * windows + w] = bestAt;
+            }
+        }
+        int[] outShape = new int[rank + 2];
+        outShape[0] = shape[0];
+        outShape[1] = shape[1];
+        System.arraycopy(out, 0, outShape, 2, rank);
+        return Value.of(dev.graft.engine.LongTensor.of(idx, outShape));
     }
 
     /** Whether the engine's 2-D pools can take the padding themselves (PyTorch's limits: at most half the kernel). */
