@@ -30,7 +30,7 @@ public final class Arity {
                  "And", "Or", "Xor", "PRelu", "MatMul", "Gemm", "Conv", "ConvTranspose", "Gather", "GatherElements",
                  "Expand", "Reshape", "Tile", "CumSum", "CastLike", "LayerNormalization", "NegativeLogLikelihoodLoss",
                  "SoftmaxCrossEntropyLoss", "GatherND", "QuantizeLinear", "DequantizeLinear", "Compress",
-                 "ReverseSequence", "BitShift", "GridSample", "NonMaxSuppression" -> 2;
+                 "ReverseSequence", "BitShift", "GridSample", "NonMaxSuppression", "MaxUnpool" -> 2;
             default -> 1;
         };
     }

@@ -21,6 +21,7 @@ final class ScatterGatherOps {
         r.add("Scatter", new int[] {9, 11}, ScatterGatherOps::scatterElements);
         r.add("ScatterND", new int[] {11, 13, 16, 18}, ScatterGatherOps::scatterNd);
         r.add("GatherND", new int[] {11, 12, 13}, ScatterGatherOps::gatherNd);
+        r.add("MaxUnpool", new int[] {9, 11}, ShapeRule.FIRST_SHAPE_AND_OTHER_VALUES, ScatterGatherOps::maxUnpool);
     }
 
     private static void noReduction(NodeSpec n) {
@@ -133,6 +134,60 @@ final class ScatterGatherOps {
             System.arraycopy(ds, batchDims + k, out, is.length - 1, ds.length - batchDims - k);
             LongTensor p = LongTensor.of(pick, pick.length);
             return new Value[] {Values.move("GatherND", data, t -> t.reshape(-1).gather(0, p).reshape(out))};
+        };
+    }
+
+    /** MaxUnpool: each pooled value goes back to the flat input position MaxPool's Indices recorded; the rest is zero. */
+    private static Kernel maxUnpool(NodeSpec n) {
+        int[] k = n.intArrayAttr("kernel_shape");
+        if (k == null) {
+            throw n.invalid("attribute 'kernel_shape' is required");
+        }
+        int rank = k.length;
+        int[] s = Geometry.orOnes(n.intArrayAttr("strides"), rank);
+        int[] pads = n.intArrayAttr("pads");
+        int[] p = pads == null ? new int[2 * rank] : Geometry.sized(n, "pads", pads, 2 * rank);
+        return (in, ctx) -> {
+            int[] xs = in[0].shape();
+            if (xs.length != rank + 2 || !Arrays.equals(xs, in[1].shape())) {
+                throw n.invalid("X " + Arrays.toString(xs) + " and I " + Arrays.toString(in[1].shape())
+                        + " must have the same shape of rank " + (rank + 2));
+            }
+            // indices address the unpadded pooling input; an explicit output_shape may be larger (extra cells stay zero)
+            int[] natural = xs.clone();
+            for (int i = 0; i < rank; i++) {
+                natural[i + 2] = (xs[i + 2] - 1) * s[i] + k[i] - p[i] - p[i + rank];
+            }
+            int[] out = in.length > 2 && in[2] != null ? Values.shapeFrom(n, Values.longs(n, "output_shape", in[2])) : natural;
+            if (out.length != natural.length) {
+                throw n.invalid("output_shape " + Arrays.toString(out) + " should have rank " + natural.length);
+            }
+            for (int i = 0; i < out.length; i++) {
+                if (out[i] < natural[i]) {
+                    throw n.invalid("output_shape " + Arrays.toString(out) + " is smaller than " + Arrays.toString(natural));
+                }
+            }
+            Values.checkCreated(n, out);
+            long[] idx = in[1].toLongArray();
+            int naturalTotal = Shape.numel(natural);
+            int[] src = new int[Shape.numel(out)];
+            Arrays.fill(src, -1);
+            for (int j = 0; j < idx.length; j++) {
+                if (idx[j] < 0 || idx[j] >= naturalTotal) {
+                    throw n.invalid("index " + idx[j] + " is outside an input of " + naturalTotal + " elements");
+                }
+                long rem = idx[j];
+                long flat = 0;
+                long scale = 1;
+                for (int d = natural.length - 1; d >= 0; d--) {
+                    flat += (rem % natural[d]) * scale;
+                    rem /= natural[d];
+                    scale *= out[d];
+                }
+                src[(int) flat] = j;
+            }
+            Value zeros = Value.of(dev.graft.engine.Tensor.zeros(out), in[0].type());
+            return new Value[] {merge(zeros, in[0], src)};
         };
     }
 
