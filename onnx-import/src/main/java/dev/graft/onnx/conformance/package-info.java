@@ -1,0 +1,2 @@
+/** The ONNX backend test runner ({@code graft onnx-test DIR...}). */
+package dev.graft.onnx.conformance;

@@ -1,0 +1,1 @@
+Btrain_running_meanJ®ƒ²¾—Âc>žÿÒ¾æö×¾

@@ -1,0 +1,1 @@
+Btrain_running_varJù>÷5W?·9Ÿ?ä?
