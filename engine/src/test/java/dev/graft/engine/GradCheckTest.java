@@ -167,6 +167,8 @@ class GradCheckTest {
                 leaf(6, false, 2, 4, 4, 4), leaf(7, false, 6, 2, 2, 2), leaf(8, false, 6));
         check("conv2d depthwise", t -> t[0].conv2d(t[1], null, Conv2dSpec.of(2, 1, 1, 3)),
                 leaf(9, true, 1, 3, 5, 5), leaf(10, false, 3, 1, 3, 3));
+        check("conv2d padding wider than the input", t -> t[0].conv2d(t[1], null, new Conv2dSpec(1, 1, 2, 2, 2, 2, 1, 1, 1)),
+                leaf(14, false, 1, 2, 3, 1), leaf(15, false, 2, 2, 5, 5));
         check("conv2d pointwise", t -> t[0].conv2d(t[1], t[2], Conv2dSpec.of(1, 0, 1, 1)),
                 leaf(11, false, 3, 4, 3, 2), leaf(12, false, 5, 4, 1, 1), leaf(13, false, 5));
     }

@@ -87,6 +87,11 @@ public final class Im2col {
                                   int strideH, int strideW, int outH, int outW, float[] col, int rowOff) {
         int owLo = Math.min(outW, firstInside(iw0, strideW));
         int owHi = Math.max(owLo, Math.min(outW, endInside(iw0, strideW, width)));
+        if (owHi == owLo) {
+            // this tap reads only padding (a pad wider than the image): no source offset is valid
+            Arrays.fill(col, rowOff, rowOff + outH * outW, 0f);
+            return;
+        }
         for (int oh = 0; oh < outH; oh++) {
             int ih = oh * strideH + ih0;
             int dst = rowOff + oh * outW;
@@ -165,6 +170,9 @@ public final class Im2col {
                                 int strideH, int strideW, int outH, int outW, float[] dx, int planeOff) {
         int owLo = Math.min(outW, firstInside(iw0, strideW));
         int owHi = Math.max(owLo, Math.min(outW, endInside(iw0, strideW, width)));
+        if (owHi == owLo) {
+            return;
+        }
         for (int oh = 0; oh < outH; oh++) {
             int ih = oh * strideH + ih0;
             if (ih < 0 || ih >= height) {
