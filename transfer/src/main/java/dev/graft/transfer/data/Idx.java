@@ -1,7 +1,6 @@
 package dev.graft.transfer.data;
 
 import java.io.BufferedInputStream;
-import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -82,19 +81,17 @@ public final class Idx {
         int b0 = buffered.read();
         int b1 = buffered.read();
         buffered.reset();
-        boolean gzipped = b0 == GZIP_MAGIC_0 && b1 == GZIP_MAGIC_1;
+        if (b0 != GZIP_MAGIC_0 || b1 != GZIP_MAGIC_1) {
+            return readPlain(buffered, source, maxBytes, fileSize);
+        }
         try {
-            InputStream in = gzipped ? new GZIPInputStream(buffered) : buffered;
-            return readPlain(new DataInputStream(in), source + (gzipped ? " (gzip)" : ""), maxBytes, gzipped ? -1 : fileSize);
+            return readPlain(new GZIPInputStream(buffered), source + " (gzip)", maxBytes, -1);
         } catch (ZipException | EOFException e) {
-            if (e instanceof EOFException && !gzipped) {
-                throw e;
-            }
             throw new MalformedDataException(source + ": corrupt or truncated gzip stream (" + e.getMessage() + ")", e);
         }
     }
 
-    private static IdxArray readPlain(DataInputStream in, String source, long maxBytes, long fileSize) throws IOException {
+    private static IdxArray readPlain(InputStream in, String source, long maxBytes, long fileSize) throws IOException {
         byte[] magic = new byte[4];
         int got = in.readNBytes(magic, 0, 4);
         if (got < 4) {

@@ -35,7 +35,8 @@ final class ImagePixels {
      *
      * @param channels 1 or 3
      * @param minShorterSide shrink (by whole-block averaging) only while the shorter side stays at
-     *     least this long, so later bilinear sampling never skips over more than two source pixels
+     *     least this long, so later bilinear sampling steps over about two source pixels at most
+     *     and does not alias badly
      */
     static ImagePixels of(BufferedImage image, int channels, int minShorterSide) {
         int h = image.getHeight();
