@@ -1,0 +1,202 @@
+package dev.graft.transfer.data;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Loads a comma-separated table with a header line into a {@link TensorDataset}: one column
+ * holds the class label, the chosen (by default all other) columns hold numeric features, and
+ * each example is a feature vector of shape {@code [F]}.
+ *
+ * <p>Labels are class names: the classes are the distinct label values, sorted numerically when
+ * every value is an integer and alphabetically otherwise, and numbered in that order. Fields may
+ * be quoted with {@code "} (a doubled quote inside stands for one). Blank lines are skipped.
+ * Errors name the file, the line number and the column.
+ */
+public final class CsvDataset {
+
+    private CsvDataset() {
+    }
+
+    /**
+     * Loads every column other than {@code labelColumn} as a feature.
+     *
+     * @throws MalformedDataException naming file, line and column of the first problem
+     * @throws IOException if the file cannot be read
+     */
+    public static TensorDataset load(Path file, String labelColumn) throws IOException {
+        return load(file, labelColumn, null);
+    }
+
+    /**
+     * @param featureColumns the feature columns in the order wanted, or {@code null} for every
+     *     column other than the label column
+     * @throws MalformedDataException naming file, line and column of the first problem
+     * @throws IOException if the file cannot be read
+     */
+    public static TensorDataset load(Path file, String labelColumn, List<String> featureColumns) throws IOException {
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return load(r, file.toString(), labelColumn, featureColumns);
+        }
+    }
+
+    /**
+     * Same as {@link #load(Path, String, List)} for any reader.
+     *
+     * @param source a name for the data, used in error messages
+     */
+    public static TensorDataset load(Reader reader, String source, String labelColumn, List<String> featureColumns)
+            throws IOException {
+        BufferedReader in = reader instanceof BufferedReader b ? b : new BufferedReader(reader);
+        String headerLine = in.readLine();
+        int lineNo = 1;
+        while (headerLine != null && headerLine.isBlank()) {
+            headerLine = in.readLine();
+            lineNo++;
+        }
+        if (headerLine == null) {
+            throw new MalformedDataException(source + ": empty file, expected a header line naming the columns");
+        }
+        if (headerLine.startsWith("\uFEFF")) {
+            headerLine = headerLine.substring(1);
+        }
+        List<String> header = split(headerLine, source, lineNo);
+        Map<String, Integer> columnIndex = new LinkedHashMap<>();
+        for (int i = 0; i < header.size(); i++) {
+            String name = header.get(i).strip();
+            if (columnIndex.putIfAbsent(name, i) != null) {
+                throw new MalformedDataException(source + ": line " + lineNo + ": column name '" + name + "' appears twice");
+            }
+        }
+        Integer labelIndex = columnIndex.get(labelColumn);
+        if (labelIndex == null) {
+            throw new MalformedDataException(source + ": no label column '" + labelColumn + "'; columns are " + columnIndex.keySet());
+        }
+        List<String> features = new ArrayList<>();
+        if (featureColumns == null) {
+            columnIndex.keySet().stream().filter(c -> !c.equals(labelColumn)).forEach(features::add);
+        } else {
+            for (String c : featureColumns) {
+                if (!columnIndex.containsKey(c)) {
+                    throw new MalformedDataException(source + ": no feature column '" + c + "'; columns are " + columnIndex.keySet());
+                }
+                if (c.equals(labelColumn)) {
+                    throw new IllegalArgumentException("CsvDataset: column '" + c + "' cannot be both label and feature");
+                }
+                features.add(c);
+            }
+        }
+        if (features.isEmpty()) {
+            throw new MalformedDataException(source + ": no feature columns besides the label column '" + labelColumn + "'");
+        }
+        int[] featureIndex = features.stream().mapToInt(columnIndex::get).toArray();
+
+        List<float[]> rows = new ArrayList<>();
+        List<String> labelValues = new ArrayList<>();
+        String line;
+        while ((line = in.readLine()) != null) {
+            lineNo++;
+            if (line.isBlank()) {
+                continue;
+            }
+            List<String> fields = split(line, source, lineNo);
+            if (fields.size() != header.size()) {
+                throw new MalformedDataException(source + ": line " + lineNo + ": " + fields.size() + " fields, expected "
+                        + header.size() + " as in the header");
+            }
+            String label = fields.get(labelIndex).strip();
+            if (label.isEmpty()) {
+                throw new MalformedDataException(source + ": line " + lineNo + ": empty label in column '" + labelColumn + "'");
+            }
+            float[] row = new float[featureIndex.length];
+            for (int f = 0; f < featureIndex.length; f++) {
+                String v = fields.get(featureIndex[f]).strip();
+                row[f] = parseNumber(v, source, lineNo, features.get(f));
+            }
+            rows.add(row);
+            labelValues.add(label);
+        }
+        if (rows.isEmpty()) {
+            throw new MalformedDataException(source + ": header but no data lines");
+        }
+        List<String> classes = classOrder(labelValues);
+        Map<String, Integer> classIndex = new HashMap<>();
+        for (int i = 0; i < classes.size(); i++) {
+            classIndex.put(classes.get(i), i);
+        }
+        float[] x = new float[rows.size() * featureIndex.length];
+        long[] y = new long[rows.size()];
+        for (int i = 0; i < rows.size(); i++) {
+            System.arraycopy(rows.get(i), 0, x, i * featureIndex.length, featureIndex.length);
+            y[i] = classIndex.get(labelValues.get(i));
+        }
+        return new TensorDataset(x, new int[] {featureIndex.length}, y, classes);
+    }
+
+    private static float parseNumber(String v, String source, int lineNo, String column) throws MalformedDataException {
+        try {
+            float f = Float.parseFloat(v);
+            if (Float.isFinite(f)) {
+                return f;
+            }
+        } catch (NumberFormatException e) {
+            // Reported below with the position, which the JDK's message lacks.
+        }
+        throw new MalformedDataException(source + ": line " + lineNo + ": column '" + column + "' holds '" + v
+                + "', expected a finite number");
+    }
+
+    /** Integer labels sort as numbers (so "10" follows "9"); anything else sorts as text. */
+    private static List<String> classOrder(List<String> labels) {
+        boolean integers = labels.stream().allMatch(s -> s.matches("-?\\d{1,18}"));
+        Comparator<String> order = integers ? Comparator.comparingLong(Long::parseLong) : Comparator.naturalOrder();
+        TreeSet<String> distinct = new TreeSet<>(order);
+        distinct.addAll(labels);
+        return List.copyOf(distinct);
+    }
+
+    /** Splits one line into fields, honouring double quotes. */
+    static List<String> split(String line, String source, int lineNo) throws MalformedDataException {
+        List<String> fields = new ArrayList<>();
+        StringBuilder field = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quoted) {
+                if (c == '"') {
+                    if (i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                        field.append('"');
+                        i++;
+                    } else {
+                        quoted = false;
+                    }
+                } else {
+                    field.append(c);
+                }
+            } else if (c == '"') {
+                quoted = true;
+            } else if (c == ',') {
+                fields.add(field.toString());
+                field.setLength(0);
+            } else {
+                field.append(c);
+            }
+        }
+        if (quoted) {
+            throw new MalformedDataException(source + ": line " + lineNo + ": unterminated quoted field");
+        }
+        fields.add(field.toString());
+        return fields;
+    }
+}
