@@ -56,32 +56,34 @@ class MainTest {
 
     @Test
     void helpForOneCommandShowsItsOptions() {
-        Result viaHelp = run("help", "demo");
+        Result viaHelp = run("help", "engine-demo");
         assertEquals(0, viaHelp.status());
         assertTrue(viaHelp.out().contains("--epochs N"), viaHelp.out());
-        assertEquals(viaHelp.out(), run("demo", "--help").out());
+        assertEquals(viaHelp.out(), run("engine-demo", "--help").out());
+        assertTrue(run("help", "demo").out().contains("--sample-only"));
         assertEquals(2, run("help", "nope").status());
     }
 
     @Test
     void badOptionsExitTwoNamingTheProblem() {
         String[][] cases = {
-            {"demo", "--epochs", "many"}, {"demo", "--epochs"}, {"demo", "--epochs", "0"},
-            {"demo", "--colour", "red"}, {"demo", "extra"}, {"demo", "--lr", "-1"},
-            {"demo", "--seed", "1", "--seed", "2"}, {"demo", "--skip-conv=yes"},
+            {"engine-demo", "--epochs", "many"}, {"engine-demo", "--epochs"}, {"engine-demo", "--epochs", "0"},
+            {"engine-demo", "--colour", "red"}, {"engine-demo", "extra"}, {"engine-demo", "--lr", "-1"},
+            {"engine-demo", "--seed", "1", "--seed", "2"}, {"engine-demo", "--skip-conv=yes"},
+            {"demo", "--seed", "x"}, {"demo", "--sample-only=yes"}, {"demo", "extra"},
         };
         for (String[] args : cases) {
             Result r = run(args);
             assertEquals(2, r.status(), String.join(" ", args));
             assertTrue(r.err().startsWith("graft: "), r.err());
-            assertTrue(r.err().contains("usage: graft demo"), r.err());
+            assertTrue(r.err().contains("usage: graft " + args[0]), r.err());
             assertFalse(r.err().contains("Exception"), r.err());
         }
     }
 
     @Test
     void demoLearnsTheSpirals() {
-        Result r = run("demo", "--epochs=120", "--skip-conv", "--seed", "7");
+        Result r = run("engine-demo", "--epochs=120", "--skip-conv", "--seed", "7");
         assertEquals(0, r.status(), r.err());
         Matcher m = Pattern.compile("test accuracy ([0-9.]+)%").matcher(r.out());
         assertTrue(m.find(), r.out());
