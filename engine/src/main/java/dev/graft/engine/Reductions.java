@@ -56,9 +56,31 @@ final class Reductions {
         float reduce(float[] rows, int off, int n);
     }
 
-    private static float[] reduceRows(Plan p, RowReducer r) {
-        float[] out = new float[p.rowCount];
+    /** How two partial results of one row combine (the reducer is associative over chunks). */
+    private interface Combiner {
+        float combine(float a, float b);
+    }
+
+    private static float[] reduceRows(Plan p, RowReducer r, Combiner c) {
         int len = p.rowLength;
+        if (p.rowCount == 1 && len >= 2 * ROW_GRAIN && Parallel.threads() > 1) {
+            // a full reduction is a single row: split the row itself, or it would run on one thread
+            int chunks = Math.min(Parallel.threads(), len / ROW_GRAIN);
+            float[] partial = new float[chunks];
+            Parallel.forRange(chunks, 1, (from, to) -> {
+                for (int k = from; k < to; k++) {
+                    int lo = (int) ((long) len * k / chunks);
+                    int hi = (int) ((long) len * (k + 1) / chunks);
+                    partial[k] = r.reduce(p.rows, p.base + lo, hi - lo);
+                }
+            });
+            float acc = partial[0];
+            for (int k = 1; k < chunks; k++) {
+                acc = c.combine(acc, partial[k]);
+            }
+            return new float[] {acc};
+        }
+        float[] out = new float[p.rowCount];
         Parallel.forRange(p.rowCount, Math.max(1, ROW_GRAIN / Math.max(len, 1)), (from, to) -> {
             for (int i = from; i < to; i++) {
                 out[i] = r.reduce(p.rows, p.base + i * len, len);
@@ -67,16 +89,24 @@ final class Reductions {
         return out;
     }
 
+    private static float nanMax(float a, float b) {
+        return Float.isNaN(a) || Float.isNaN(b) ? Float.NaN : Math.max(a, b);
+    }
+
+    private static float nanMin(float a, float b) {
+        return Float.isNaN(a) || Float.isNaN(b) ? Float.NaN : Math.min(a, b);
+    }
+
     static Tensor sum(Tensor x, int[] axes, boolean keepDims) {
         Plan p = plan("sum", x, axes, keepDims);
-        Tensor y = Tensor.wrap(reduceRows(p, ReduceKernel::sum), p.outShape);
+        Tensor y = Tensor.wrap(reduceRows(p, ReduceKernel::sum, Float::sum), p.outShape);
         return Autograd.record(y, "sum", g -> new Tensor[] {g.reshape(p.keptShape).expand(x.shape)}, x);
     }
 
     static Tensor mean(Tensor x, int[] axes, boolean keepDims) {
         Plan p = plan("mean", x, axes, keepDims);
         float scale = 1f / p.rowLength;
-        Tensor y = Tensor.wrap(reduceRows(p, (d, off, n) -> ReduceKernel.sum(d, off, n) * scale), p.outShape);
+        Tensor y = Tensor.wrap(reduceRows(p, (d, off, n) -> ReduceKernel.sum(d, off, n) * scale, Float::sum), p.outShape);
         return Autograd.record(y, "mean", g -> new Tensor[] {g.mul(scale).reshape(p.keptShape).expand(x.shape)}, x);
     }
 
@@ -86,7 +116,8 @@ final class Reductions {
         if (p.rowLength == 0) {
             throw new IllegalArgumentException(op + ": cannot reduce an empty dimension of shape " + Shape.str(x.shape));
         }
-        Tensor y = Tensor.wrap(reduceRows(p, largest ? ReduceKernel::max : ReduceKernel::min), p.outShape);
+        Tensor y = Tensor.wrap(reduceRows(p, largest ? ReduceKernel::max : ReduceKernel::min,
+                largest ? Reductions::nanMax : Reductions::nanMin), p.outShape);
         return Autograd.record(y, op, g -> {
             Tensor hit = x.eq(y.reshape(p.keptShape)).toFloat();
             Tensor share = hit.div(hit.sum(p.axes, true));

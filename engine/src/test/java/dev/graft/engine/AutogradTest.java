@@ -96,4 +96,27 @@ class AutogradTest {
         assertFalse(d.requiresGrad());
         assertArrayEquals(new float[] {2, 2}, d.toArray());
     }
+
+    @Test
+    void fullReductionsOfLargeTensorsSplitTheRowAndStayExact() {
+        int n = 200_003;
+        float[] v = new float[n];
+        double sum = 0;
+        float max = Float.NEGATIVE_INFINITY;
+        float min = Float.POSITIVE_INFINITY;
+        java.util.Random r = new java.util.Random(3);
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) r.nextGaussian();
+            sum += v[i];
+            max = Math.max(max, v[i]);
+            min = Math.min(min, v[i]);
+        }
+        Tensor t = Tensor.of(v, n);
+        assertEquals(sum, t.sum().item(), 1e-5 * n);
+        assertEquals(sum / n, t.mean().item(), 1e-6);
+        assertEquals(max, t.max().item(), 0f);
+        assertEquals(min, t.min().item(), 0f);
+        v[n - 5] = Float.NaN;
+        assertTrue(Float.isNaN(Tensor.of(v, n).max().item()));
+    }
 }
