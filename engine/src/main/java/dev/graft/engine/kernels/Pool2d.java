@@ -1,6 +1,7 @@
 package dev.graft.engine.kernels;
 
 import dev.graft.engine.Parallel;
+import java.util.Arrays;
 import java.util.Objects;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -202,33 +203,17 @@ public final class Pool2d {
                 padTop, padLeft, padBottom, padRight, outH, outW, y, yOff);
         int in = height * width;
         int out = outH * outW;
-        Parallel.forRange(planes, grain(out), (from, to) -> {
-            for (int p = from; p < to; p++) {
-                int xo = xOff + p * in;
-                int yo = yOff + p * out;
-                for (int oh = 0; oh < outH; oh++) {
-                    int h0 = oh * strideH - padTop;
-                    int hp = Math.min(h0 + kernelH, height + padBottom);
-                    int hs = Math.max(h0, 0);
-                    int he = Math.min(hp, height);
-                    for (int ow = 0; ow < outW; ow++) {
-                        int w0 = ow * strideW - padLeft;
-                        int wp = Math.min(w0 + kernelW, width + padRight);
-                        int ws = Math.max(w0, 0);
-                        int we = Math.min(wp, width);
-                        if (hs >= he || ws >= we) {
-                            y[yo + oh * outW + ow] = 0f;
-                            continue;
-                        }
-                        float sum = 0f;
-                        for (int ih = hs; ih < he; ih++) {
-                            sum += sum(x, xo + ih * width + ws, we - ws);
-                        }
-                        y[yo + oh * outW + ow] = sum / divisor(countIncludePad, h0, hp, w0, wp, hs, he, ws, we);
+        // windows with no input position are skipped by the walk, so their outputs start at 0
+        Arrays.fill(y, yOff, yOff + planes * out, 0f);
+        forEachAvgWindow(planes, height, width, kernelH, kernelW, strideH, strideW, padTop, padLeft,
+                padBottom, padRight, outH, outW, countIncludePad, (p, o, hs, he, ws, we, divisor) -> {
+                    int xo = xOff + p * in;
+                    float sum = 0f;
+                    for (int ih = hs; ih < he; ih++) {
+                        sum += sum(x, xo + ih * width + ws, we - ws);
                     }
-                }
-            }
-        });
+                    y[yOff + p * out + o] = sum / divisor;
+                });
     }
 
     /**
@@ -263,10 +248,33 @@ public final class Pool2d {
                 padTop, padLeft, padBottom, padRight, outH, outW, dy, dyOff);
         int in = height * width;
         int out = outH * outW;
-        Parallel.forRange(planes, grain(out), (from, to) -> {
+        forEachAvgWindow(planes, height, width, kernelH, kernelW, strideH, strideW, padTop, padLeft,
+                padBottom, padRight, outH, outW, countIncludePad, (p, o, hs, he, ws, we, divisor) -> {
+                    float g = dy[dyOff + p * out + o] / divisor;
+                    for (int ih = hs; ih < he; ih++) {
+                        int row = dxOff + p * in + ih * width;
+                        for (int iw = ws; iw < we; iw++) {
+                            dx[row + iw] += g;
+                        }
+                    }
+                });
+    }
+
+    /** Work on one averaging window of plane {@code p}: output {@code o}, input rows {@code [hs, he)}, columns {@code [ws, we)}. */
+    @FunctionalInterface
+    private interface AvgWindow {
+        void visit(int p, int o, int hs, int he, int ws, int we, float divisor);
+    }
+
+    /**
+     * Walks every averaging window that holds at least one input position, planes spread over the
+     * pool, so forward and backward share one definition of the window and its divisor.
+     */
+    private static void forEachAvgWindow(int planes, int height, int width, int kernelH, int kernelW,
+                                         int strideH, int strideW, int padTop, int padLeft, int padBottom,
+                                         int padRight, int outH, int outW, boolean countIncludePad, AvgWindow body) {
+        Parallel.forRange(planes, grain(outH * outW), (from, to) -> {
             for (int p = from; p < to; p++) {
-                int xo = dxOff + p * in;
-                int go = dyOff + p * out;
                 for (int oh = 0; oh < outH; oh++) {
                     int h0 = oh * strideH - padTop;
                     int hp = Math.min(h0 + kernelH, height + padBottom);
@@ -277,15 +285,9 @@ public final class Pool2d {
                         int wp = Math.min(w0 + kernelW, width + padRight);
                         int ws = Math.max(w0, 0);
                         int we = Math.min(wp, width);
-                        if (hs >= he || ws >= we) {
-                            continue;
-                        }
-                        float g = dy[go + oh * outW + ow] / divisor(countIncludePad, h0, hp, w0, wp, hs, he, ws, we);
-                        for (int ih = hs; ih < he; ih++) {
-                            int row = xo + ih * width;
-                            for (int iw = ws; iw < we; iw++) {
-                                dx[row + iw] += g;
-                            }
+                        if (hs < he && ws < we) {
+                            body.visit(p, oh * outW + ow, hs, he, ws, we,
+                                    divisor(countIncludePad, h0, hp, w0, wp, hs, he, ws, we));
                         }
                     }
                 }
