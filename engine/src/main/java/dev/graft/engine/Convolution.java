@@ -58,10 +58,12 @@ final class Convolution {
 
     static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, Conv2dSpec spec) {
         Geometry g = geometry(x, weight, bias, spec);
-        float[] xd = x.contiguousData();
-        int xb = xd == x.data ? x.offset : 0;
-        float[] wd = weight.contiguousData();
-        int wb = wd == weight.data ? weight.offset : 0;
+        Tensor xdPacked = x.packed();
+        float[] xd = xdPacked.data;
+        int xb = xdPacked.offset;
+        Tensor wdPacked = weight.packed();
+        float[] wd = wdPacked.data;
+        int wb = wdPacked.offset;
         float[] out = new float[g.n * g.o * g.p()];
         perImage(g.n, (from, to) -> {
             float[] col = g.pointwise() ? null : new float[g.ckk() * g.p()];
@@ -80,13 +82,15 @@ final class Convolution {
     }
 
     private static Tensor[] backward(Geometry g, Tensor x, Tensor weight, Tensor dy) {
-        float[] dyd = dy.contiguousData();
-        int dyb = dyd == dy.data ? dy.offset : 0;
+        Tensor dydPacked = dy.packed();
+        float[] dyd = dydPacked.data;
+        int dyb = dydPacked.offset;
         Tensor dx = null;
         Tensor dw = null;
         if (x.requiresGrad()) {
-            float[] wd = weight.contiguousData();
-            int wb = wd == weight.data ? weight.offset : 0;
+            Tensor wdPacked = weight.packed();
+            float[] wd = wdPacked.data;
+            int wb = wdPacked.offset;
             float[] dxd = new float[g.n * g.c * g.h * g.w];
             perImage(g.n, (from, to) -> {
                 float[] col = new float[g.ckk() * g.p()];
@@ -106,8 +110,9 @@ final class Convolution {
             dx = Tensor.wrap(dxd, x.shape);
         }
         if (weight.requiresGrad()) {
-            float[] xd = x.contiguousData();
-            int xb = xd == x.data ? x.offset : 0;
+            Tensor xdPacked = x.packed();
+            float[] xd = xdPacked.data;
+            int xb = xdPacked.offset;
             int wsize = g.o * g.ckk();
             int chunks = Math.max(1, Math.min(g.n, Parallel.threads()));
             float[][] partial = new float[chunks][];

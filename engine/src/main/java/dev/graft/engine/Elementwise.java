@@ -115,8 +115,9 @@ final class Elementwise {
     }
 
     static Tensor unary(UnaryKernel.Op op, Tensor x) {
-        float[] in = x.contiguousData();
-        int base = in == x.data ? x.offset : 0;
+        Tensor inPacked = x.packed();
+        float[] in = inPacked.data;
+        int base = inPacked.offset;
         int n = x.numel();
         float[] out = new float[n];
         Parallel.forRange(n, UNARY_GRAIN, (from, to) -> UnaryKernel.apply(op, in, base + from, out, from, to - from));

@@ -98,8 +98,9 @@ final class Indexing {
         System.arraycopy(x.shape, 0, shape, 0, ax);
         System.arraycopy(ishape, 0, shape, ax, ishape.length);
         System.arraycopy(x.shape, ax + 1, shape, ax + ishape.length, x.shape.length - ax - 1);
-        float[] src = x.contiguousData();
-        int base = src == x.data ? x.offset : 0;
+        Tensor srcPacked = x.packed();
+        float[] src = srcPacked.data;
+        int base = srcPacked.offset;
         float[] out = new float[Shape.numel(shape)];
         int fo = outer;
         int fi = inner;
@@ -113,8 +114,9 @@ final class Indexing {
         Tensor y = Tensor.wrap(out, shape);
         int[] xshape = x.shape;
         return Autograd.record(y, "gather", g -> {
-            float[] gd = g.contiguousData();
-            int gb = gd == g.data ? g.offset : 0;
+            Tensor gdPacked = g.packed();
+            float[] gd = gdPacked.data;
+            int gb = gdPacked.offset;
             float[] dx = new float[Shape.numel(xshape)];
             // scatter-add runs serially per outer slice so repeated indices never race
             Parallel.forRange(fo, 1, (from, to) -> {
@@ -174,8 +176,9 @@ final class Indexing {
                 idx[d] = 0;
             }
         }
-        float[] src = x.contiguousData();
-        int base = src == x.data ? x.offset : 0;
+        Tensor srcPacked = x.packed();
+        float[] src = srcPacked.data;
+        int base = srcPacked.offset;
         float[] out = new float[n];
         for (int i = 0; i < n; i++) {
             out[i] = src[base + source[i]];
@@ -221,8 +224,9 @@ final class Indexing {
             }
         }
         float[] out = new float[Shape.numel(shape)];
-        float[] src = x.contiguousData();
-        int base = src == x.data ? x.offset : 0;
+        Tensor srcPacked = x.packed();
+        float[] src = srcPacked.data;
+        int base = srcPacked.offset;
         int[] xs = Shape.contiguousStrides(x.shape);
         walk(shape, source, xs, (o, s) -> out[o] = s < 0 ? value : src[base + s]);
         Tensor y = Tensor.wrap(out, shape);

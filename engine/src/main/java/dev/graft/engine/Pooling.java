@@ -36,32 +36,32 @@ final class Pooling {
 
     static Tensor maxPool2d(Tensor x, Pool2dSpec s) {
         Planes g = Planes.of("maxPool2d", x, s);
-        float[] in = x.contiguousData();
+        Tensor in = x.packed();
         float[] out = new float[g.count * g.oh * g.ow];
         int[] argmax = new int[out.length];
-        Pool2d.maxForward(in, in == x.data ? x.offset : 0, g.count, g.h, g.w, s.kernelH(), s.kernelW(),
+        Pool2d.maxForward(in.data, in.offset, g.count, g.h, g.w, s.kernelH(), s.kernelW(),
                 s.strideH(), s.strideW(), s.padTop(), s.padLeft(), g.oh, g.ow, out, 0, argmax, 0);
         Tensor y = Tensor.wrap(out, g.outShape(x));
         return Autograd.record(y, "maxPool2d", dy -> {
-            float[] d = dy.contiguousData();
+            Tensor d = dy.packed();
             float[] dx = new float[g.count * g.h * g.w];
-            Pool2d.maxBackward(d, d == dy.data ? dy.offset : 0, argmax, 0, g.count, g.h, g.w, g.oh, g.ow, dx, 0);
+            Pool2d.maxBackward(d.data, d.offset, argmax, 0, g.count, g.h, g.w, g.oh, g.ow, dx, 0);
             return new Tensor[] {Tensor.wrap(dx, x.shape)};
         }, x);
     }
 
     static Tensor avgPool2d(Tensor x, Pool2dSpec s, boolean countIncludePad) {
         Planes g = Planes.of("avgPool2d", x, s);
-        float[] in = x.contiguousData();
+        Tensor in = x.packed();
         float[] out = new float[g.count * g.oh * g.ow];
-        Pool2d.avgForward(in, in == x.data ? x.offset : 0, g.count, g.h, g.w, s.kernelH(), s.kernelW(),
+        Pool2d.avgForward(in.data, in.offset, g.count, g.h, g.w, s.kernelH(), s.kernelW(),
                 s.strideH(), s.strideW(), s.padTop(), s.padLeft(), s.padBottom(), s.padRight(), g.oh, g.ow,
                 countIncludePad, out, 0);
         Tensor y = Tensor.wrap(out, g.outShape(x));
         return Autograd.record(y, "avgPool2d", dy -> {
-            float[] d = dy.contiguousData();
+            Tensor d = dy.packed();
             float[] dx = new float[g.count * g.h * g.w];
-            Pool2d.avgBackward(d, d == dy.data ? dy.offset : 0, g.count, g.h, g.w, s.kernelH(), s.kernelW(),
+            Pool2d.avgBackward(d.data, d.offset, g.count, g.h, g.w, s.kernelH(), s.kernelW(),
                     s.strideH(), s.strideW(), s.padTop(), s.padLeft(), s.padBottom(), s.padRight(), g.oh, g.ow,
                     countIncludePad, dx, 0);
             return new Tensor[] {Tensor.wrap(dx, x.shape)};

@@ -47,9 +47,8 @@ final class Reductions {
             ps[i] = x.shape[perm[i]];
             st[i] = x.strides[perm[i]];
         }
-        float[] rows = new Tensor(x.data, x.offset, ps, st).contiguousData();
-        int base = rows == x.data ? x.offset : 0;
-        return new Plan(red, keepDims ? keepShape : kept, keepShape, rows, base, rowCount, rowLength);
+        Tensor rows = new Tensor(x.data, x.offset, ps, st).packed();
+        return new Plan(red, keepDims ? keepShape : kept, keepShape, rows.data, rows.offset, rowCount, rowLength);
     }
 
     private interface RowReducer {

@@ -194,11 +194,12 @@ public final class Tensor {
     }
 
     /**
-     * The storage of a contiguous version: this tensor's own storage when it already is contiguous
-     * (then read from {@link #offset}), else a fresh copy (read from 0).
+     * This tensor when it already is contiguous, else a contiguous copy; kernels read its
+     * {@link #data} from its {@link #offset}. Records nothing on the tape: callers use it for raw
+     * storage access, not as an op.
      */
-    float[] contiguousData() {
-        return isContiguous() ? data : toArray();
+    Tensor packed() {
+        return isContiguous() ? this : wrap(toArray(), shape);
     }
 
     @Override
