@@ -16,17 +16,19 @@ final class Convolution {
         Conv2dGeometry g = geometry(x, weight, bias, spec);
         Tensor xp = x.packed();
         Tensor wp = weight.packed();
+        Tensor bp = bias == null ? null : bias.packed();
         float[] out = new float[g.outputSize()];
-        Conv2dKernel.forward(g, xp.data, xp.offset, wp.data, wp.offset, out, 0);
+        Conv2dKernel.forward(g, xp.data, xp.offset, wp.data, wp.offset, bp == null ? null : bp.data,
+                bp == null ? 0 : bp.offset, out, 0);
         Tensor y = Tensor.wrap(out, new int[] {g.n(), g.o(), g.oh(), g.ow()});
-        y = Autograd.record(y, "conv2d", dy -> backward(g, x, weight, dy), x, weight);
-        return bias == null ? y : y.add(bias.reshape(1, g.o(), 1, 1));
+        return Autograd.record(y, "conv2d", dy -> backward(g, x, weight, bias, dy), x, weight, bias);
     }
 
-    private static Tensor[] backward(Conv2dGeometry g, Tensor x, Tensor weight, Tensor dy) {
+    private static Tensor[] backward(Conv2dGeometry g, Tensor x, Tensor weight, Tensor bias, Tensor dy) {
         Tensor dyp = dy.packed();
         Tensor dx = null;
         Tensor dw = null;
+        Tensor db = null;
         if (x.requiresGrad()) {
             Tensor wp = weight.packed();
             float[] dxd = new float[g.inputSize()];
@@ -39,7 +41,10 @@ final class Convolution {
             Conv2dKernel.weightGrad(g, xp.data, xp.offset, dyp.data, dyp.offset, dwd, 0);
             dw = Tensor.wrap(dwd, weight.shape);
         }
-        return new Tensor[] {dx, dw};
+        if (bias != null && bias.requiresGrad()) {
+            db = dy.sum(new int[] {0, 2, 3}, false);
+        }
+        return new Tensor[] {dx, dw, db};
     }
 
     private static Conv2dGeometry geometry(Tensor x, Tensor w, Tensor bias, Conv2dSpec s) {

@@ -1,50 +1,74 @@
 package dev.graft.engine.kernels;
 
 import dev.graft.engine.Parallel;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * 2-D convolution over NCHW arrays, forward and both gradients, lowered to {@link Gemm} per image
- * and channel group: the output is {@code weight[og, ckk] x col[ckk, plane]}, the input gradient
- * folds {@code weightᵀ x dy} back onto the image, and the weight gradient is
- * {@code dy x colᵀ} summed over images.
+ * 2-D convolution over NCHW arrays, forward and both gradients, through {@link Gemm} without a
+ * column matrix: per image and channel group, the forward pass is {@code weight[og, ckk] x
+ * col[ckk, outputs]} with {@code col} packed panel by panel from a zero-padded copy of the image
+ * ({@link ImagePanel}), and the weight gradient is {@code dy x colᵀ} packed the same way.
+ *
+ * <p>The input gradient of a stride-1 convolution is itself a stride-1 convolution of the output
+ * gradient, by the flipped and transposed kernel, so it runs through the same path; other strides
+ * compute {@code weightᵀ x dy} one band of outputs at a time into a small buffer and fold each
+ * band back onto the image. A 1x1, stride-1, unpadded convolution is a plain GEMM on the image; a
+ * depthwise one goes to the direct {@link DepthwiseConv2d}.
+ *
+ * <p>Batches of at least as many images as threads are split over the pool by image; smaller ones
+ * run image after image and let each GEMM split its columns over the pool. Padded images, crop
+ * buffers and packed panels live in per-thread buffers that grow to the largest call and are then
+ * reused; the weight gradient of a batch split over threads allocates one partial sum per extra
+ * thread.
  */
 public final class Conv2dKernel {
+
+    /** Column-matrix elements per band of the strided input gradient: 256 KiB, to stay in L2. */
+    private static final int BAND_ELEMENTS = 1 << 16;
+
+    /** Per-thread buffers, so repeated calls allocate nothing but their results. */
+    private static final class Scratch {
+        final ImagePanel panel = new ImagePanel();
+        float[] image = new float[0];
+        float[] out = new float[0];
+        float[] grad = new float[0];
+        float[] weight = new float[0];
+        float[] band = new float[0];
+        int[] rows = new int[0];
+        int[] cols = new int[0];
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private Conv2dKernel() {
     }
 
     /**
-     * {@code y = conv(x, weight)}, overwriting {@code y}.
+     * {@code y = conv(x, weight) + bias}, overwriting {@code y}.
      *
      * @param g the geometry
      * @param x input {@code [n, c, h, w]} from {@code xOff}
      * @param xOff index of the input's first element
      * @param weight {@code [o, c / groups, kh, kw]} from {@code wOff}
      * @param wOff index of the weight's first element
+     * @param bias {@code [o]} from {@code bOff}, or null for none
+     * @param bOff index of the bias's first element
      * @param y output {@code [n, o, oh, ow]} from {@code yOff}; overwritten
      * @param yOff index of the output's first element
      * @throws IllegalArgumentException if an operand does not fit in its array
      */
-    public static void forward(Conv2dGeometry g, float[] x, int xOff, float[] weight, int wOff, float[] y, int yOff) {
+    public static void forward(Conv2dGeometry g, float[] x, int xOff, float[] weight, int wOff,
+                               float[] bias, int bOff, float[] y, int yOff) {
         check("conv2d", g, x, xOff, weight, wOff, y, yOff);
-        perImage(g.n(), (from, to) -> {
-            float[] col = g.pointwise() ? null : new float[g.ckk() * g.plane()];
-            for (int img = from; img < to; img++) {
-                for (int gi = 0; gi < g.groups(); gi++) {
-                    int xi = xOff + (img * g.c() + gi * g.cg()) * g.h() * g.w();
-                    float[] b = x;
-                    int bOff = xi;
-                    if (col != null) {
-                        im2col(g, x, xi, col);
-                        b = col;
-                        bOff = 0;
-                    }
-                    Gemm.sgemm(false, false, g.og(), g.plane(), g.ckk(), 1f, weight, wOff + gi * g.og() * g.ckk(), g.ckk(),
-                            b, bOff, g.plane(), 0f, y, yOff + (img * g.o() + gi * g.og()) * g.plane(), g.plane());
-                }
-            }
-        });
+        if (bias != null) {
+            Checks.block("conv2d", "bias", bias.length, bOff, g.o());
+        }
+        if (g.depthwise()) {
+            DepthwiseConv2d.forward(g, x, xOff, weight, wOff, bias, bOff, y, yOff);
+            return;
+        }
+        convolve(g, g.padTop(), g.padLeft(), x, xOff, weight, wOff, bias, bOff, y, yOff);
     }
 
     /**
@@ -60,25 +84,33 @@ public final class Conv2dKernel {
      * @param dxOff index of its first element
      * @throws IllegalArgumentException if an operand does not fit in its array
      */
-    public static void inputGrad(Conv2dGeometry g, float[] dy, int dyOff, float[] weight, int wOff, float[] dx, int dxOff) {
+    public static void inputGrad(Conv2dGeometry g, float[] dy, int dyOff, float[] weight, int wOff,
+                                 float[] dx, int dxOff) {
         check("conv2d input gradient", g, dx, dxOff, weight, wOff, dy, dyOff);
-        java.util.Arrays.fill(dx, dxOff, dxOff + g.inputSize(), 0f);
-        perImage(g.n(), (from, to) -> {
-            float[] col = g.pointwise() ? null : new float[g.ckk() * g.plane()];
-            for (int img = from; img < to; img++) {
+        if (g.depthwise()) {
+            DepthwiseConv2d.inputGrad(g, dy, dyOff, weight, wOff, dx, dxOff);
+        } else if (g.pointwise()) {
+            forImages(g.n(), (img, s) -> {
                 for (int gi = 0; gi < g.groups(); gi++) {
-                    int dxi = dxOff + (img * g.c() + gi * g.cg()) * g.h() * g.w();
-                    float[] target = col == null ? dx : col;
-                    int tOff = col == null ? dxi : 0;
-                    Gemm.sgemm(true, false, g.ckk(), g.plane(), g.og(), 1f, weight, wOff + gi * g.og() * g.ckk(), g.ckk(),
-                            dy, dyOff + (img * g.o() + gi * g.og()) * g.plane(), g.plane(), 0f, target, tOff, g.plane());
-                    if (col != null) {
-                        Im2col.col2im(col, 0, g.cg(), g.h(), g.w(), g.kh(), g.kw(), g.strideH(), g.strideW(),
-                                g.padTop(), g.padLeft(), g.dilationH(), g.dilationW(), g.oh(), g.ow(), dx, dxi);
-                    }
+                    Gemm.sgemm(true, false, g.cg(), g.plane(), g.og(), 1f, weight, wOff + gi * g.og() * g.ckk(), g.ckk(),
+                            dy, dyOff + (img * g.o() + gi * g.og()) * g.plane(), g.plane(),
+                            0f, dx, dxOff + (img * g.c() + gi * g.cg()) * g.plane(), g.plane());
                 }
-            }
-        });
+            });
+        } else if (g.strideH() == 1 && g.strideW() == 1) {
+            // dx = conv(dy, flipped weightᵀ), padded so that output pixel (y, x) sees dy from
+            // (y + padTop - (kh-1)*dh, x + padLeft - (kw-1)*dw): a negative pad just skips dy rows
+            // or columns that only ever met padding.
+            Scratch s = SCRATCH.get();
+            float[] flipped = s.weight = grow(s.weight, g.weightSize());
+            flipTranspose(g, weight, wOff, flipped);
+            Conv2dGeometry t = new Conv2dGeometry(g.n(), g.o(), g.oh(), g.ow(), g.c(), g.kh(), g.kw(), 1, 1, 0, 0,
+                    g.dilationH(), g.dilationW(), g.groups(), g.h(), g.w());
+            convolve(t, g.dilationH() * (g.kh() - 1) - g.padTop(), g.dilationW() * (g.kw() - 1) - g.padLeft(),
+                    dy, dyOff, flipped, 0, null, 0, dx, dxOff);
+        } else {
+            stridedInputGrad(g, dy, dyOff, weight, wOff, dx, dxOff);
+        }
     }
 
     /**
@@ -94,49 +126,326 @@ public final class Conv2dKernel {
      * @param dwOff index of its first element
      * @throws IllegalArgumentException if an operand does not fit in its array
      */
-    public static void weightGrad(Conv2dGeometry g, float[] x, int xOff, float[] dy, int dyOff, float[] dweight, int dwOff) {
+    public static void weightGrad(Conv2dGeometry g, float[] x, int xOff, float[] dy, int dyOff,
+                                  float[] dweight, int dwOff) {
         check("conv2d weight gradient", g, x, xOff, dweight, dwOff, dy, dyOff);
+        if (g.depthwise()) {
+            DepthwiseConv2d.weightGrad(g, x, xOff, dy, dyOff, dweight, dwOff);
+            return;
+        }
         int wsize = g.weightSize();
-        int chunks = Math.max(1, Math.min(g.n(), Parallel.threads()));
-        float[][] partial = new float[chunks][];
-        Parallel.forRange(chunks, 1, (cf, ct) -> {
-            for (int ch = cf; ch < ct; ch++) {
-                float[] acc = new float[wsize];
-                float[] col = g.pointwise() ? null : new float[g.ckk() * g.plane()];
-                for (int img = g.n() * ch / chunks; img < g.n() * (ch + 1) / chunks; img++) {
-                    for (int gi = 0; gi < g.groups(); gi++) {
-                        int xi = xOff + (img * g.c() + gi * g.cg()) * g.h() * g.w();
-                        float[] b = x;
-                        int bOff = xi;
-                        if (col != null) {
-                            im2col(g, x, xi, col);
-                            b = col;
-                            bOff = 0;
-                        }
-                        Gemm.sgemm(false, true, g.og(), g.ckk(), g.plane(), 1f,
-                                dy, dyOff + (img * g.o() + gi * g.og()) * g.plane(), g.plane(), b, bOff, g.plane(),
-                                1f, acc, gi * g.og() * g.ckk(), g.ckk());
-                    }
+        Arrays.fill(dweight, dwOff, dwOff + wsize, 0f);
+        int threads = Parallel.threads();
+        if (g.n() < threads) {
+            Scratch s = SCRATCH.get();
+            for (int img = 0; img < g.n(); img++) {
+                weightGradImage(g, x, xOff, dy, dyOff, img, dweight, dwOff, s);
+            }
+            return;
+        }
+        // One partial sum per thread: the first goes straight into the result.
+        float[][] partial = new float[threads][];
+        Parallel.forRange(threads, 1, (from, to) -> {
+            Scratch s = SCRATCH.get();
+            for (int ch = from; ch < to; ch++) {
+                float[] acc = ch == 0 ? dweight : new float[wsize];
+                int accOff = ch == 0 ? dwOff : 0;
+                for (int img = g.n() * ch / threads; img < g.n() * (ch + 1) / threads; img++) {
+                    weightGradImage(g, x, xOff, dy, dyOff, img, acc, accOff, s);
                 }
                 partial[ch] = acc;
             }
         });
-        System.arraycopy(partial[0], 0, dweight, dwOff, wsize);
-        for (int ch = 1; ch < chunks; ch++) {
+        for (int ch = 1; ch < threads; ch++) {
+            float[] p = partial[ch];
             for (int i = 0; i < wsize; i++) {
-                dweight[dwOff + i] += partial[ch][i];
+                dweight[dwOff + i] += p[i];
             }
         }
     }
 
-    private static void im2col(Conv2dGeometry g, float[] x, int xi, float[] col) {
-        Im2col.im2col(x, xi, g.cg(), g.h(), g.w(), g.kh(), g.kw(), g.strideH(), g.strideW(), g.padTop(), g.padLeft(),
-                g.dilationH(), g.dilationW(), g.oh(), g.ow(), col, 0);
+    /** Work on one image with the calling thread's buffers. */
+    @FunctionalInterface
+    private interface ImageBody {
+        void run(int img, Scratch s);
     }
 
-    /** Runs over images on the pool when there are enough of them to share; else on this thread, leaving GEMM the pool. */
-    private static void perImage(int n, Parallel.RangeBody body) {
-        Parallel.forRange(n, n >= Parallel.threads() ? 1 : Integer.MAX_VALUE, body);
+    /**
+     * Runs {@code body} for every image: over the pool when there are at least as many images as
+     * threads, else one after the other on this thread, leaving each GEMM the pool.
+     */
+    private static void forImages(int n, ImageBody body) {
+        if (n >= Parallel.threads()) {
+            Parallel.forRange(n, 1, (from, to) -> {
+                Scratch s = SCRATCH.get();
+                for (int img = from; img < to; img++) {
+                    body.run(img, s);
+                }
+            });
+        } else {
+            Scratch s = SCRATCH.get();
+            for (int img = 0; img < n; img++) {
+                body.run(img, s);
+            }
+        }
+    }
+
+    /**
+     * The forward pass with the pads given apart from {@code g} (they may be negative here, for
+     * the input gradient), writing {@code y} (plus {@code bias} when not null).
+     */
+    private static void convolve(Conv2dGeometry g, int padTop, int padLeft, float[] x, int xOff,
+                                 float[] weight, int wOff, float[] bias, int bOff, float[] y, int yOff) {
+        boolean pointwise = g.kh() == 1 && g.kw() == 1 && g.strideH() == 1 && g.strideW() == 1
+                && padTop == 0 && padLeft == 0 && g.oh() == g.h() && g.ow() == g.w();
+        forImages(g.n(), (img, s) -> {
+            for (int gi = 0; gi < g.groups(); gi++) {
+                int xi = xOff + (img * g.c() + gi * g.cg()) * g.h() * g.w();
+                int wi = wOff + gi * g.og() * g.ckk();
+                int yi = yOff + (img * g.o() + gi * g.og()) * g.plane();
+                int bi = bOff + gi * g.og();
+                if (pointwise) {
+                    fillBias(bias, bi, g.og(), g.plane(), y, yi);
+                    Gemm.sgemm(false, false, g.og(), g.plane(), g.cg(), 1f, weight, wi, g.ckk(),
+                            x, xi, g.plane(), bias == null ? 0f : 1f, y, yi, g.plane());
+                } else {
+                    forwardGroup(g, padTop, padLeft, x, xi, weight, wi, bias, bi, y, yi, s);
+                }
+            }
+        });
+    }
+
+    private static void forwardGroup(Conv2dGeometry g, int padTop, int padLeft, float[] x, int xi,
+                                     float[] weight, int wi, float[] bias, int bi, float[] y, int yi, Scratch s) {
+        ImagePanel panel = prepare(g, padTop, padLeft, x, xi, s);
+        int wp = paddedW(g);
+        int og = g.og();
+        int plane = g.plane();
+        if (panel.colOff != null) {
+            fillBias(bias, bi, og, plane, y, yi);
+            Gemm.product(false, og, plane, g.ckk(), 1f, weight, wi, g.ckk(), panel, bias == null ? 0f : 1f,
+                    y, yi, plane);
+            return;
+        }
+        // Stride 1: outputs numbered across the padded width; the wp - ow columns per row that
+        // fall in the padding are computed into the buffer and dropped by the copy.
+        int cols = (g.oh() - 1) * wp + g.ow();
+        float[] out = s.out = grow(s.out, og * cols);
+        Gemm.product(false, og, cols, g.ckk(), 1f, weight, wi, g.ckk(), panel, 0f, out, 0, cols);
+        int ow = g.ow();
+        for (int o = 0; o < og; o++) {
+            float b = bias == null ? 0f : bias[bi + o];
+            for (int oy = 0; oy < g.oh(); oy++) {
+                int src = o * cols + oy * wp;
+                int dst = yi + o * plane + oy * ow;
+                for (int ox = 0; ox < ow; ox++) {
+                    y[dst + ox] = out[src + ox] + b;
+                }
+            }
+        }
+    }
+
+    /** Adds this image's share of the weight gradient to {@code acc}. */
+    private static void weightGradImage(Conv2dGeometry g, float[] x, int xOff, float[] dy, int dyOff, int img,
+                                        float[] acc, int accOff, Scratch s) {
+        int og = g.og();
+        int plane = g.plane();
+        for (int gi = 0; gi < g.groups(); gi++) {
+            int xi = xOff + (img * g.c() + gi * g.cg()) * g.h() * g.w();
+            int dyi = dyOff + (img * g.o() + gi * og) * plane;
+            int ai = accOff + gi * og * g.ckk();
+            if (g.pointwise()) {
+                Gemm.sgemm(false, true, og, g.cg(), plane, 1f, dy, dyi, plane, x, xi, plane, 1f, acc, ai, g.ckk());
+                continue;
+            }
+            ImagePanel panel = prepare(g, g.padTop(), g.padLeft(), x, xi, s);
+            panel.transposed = true;
+            if (panel.colOff != null) {
+                Gemm.product(false, og, g.ckk(), plane, 1f, dy, dyi, plane, panel, 1f, acc, ai, g.ckk());
+                continue;
+            }
+            // Stride 1: spread dy over the padded width with zeros in the padding columns, so the
+            // windows computed there add nothing.
+            int wp = paddedW(g);
+            int cols = (g.oh() - 1) * wp + g.ow();
+            float[] spread = s.grad = grow(s.grad, og * cols);
+            for (int o = 0; o < og; o++) {
+                for (int oy = 0; oy < g.oh(); oy++) {
+                    int dst = o * cols + oy * wp;
+                    System.arraycopy(dy, dyi + o * plane + oy * g.ow(), spread, dst, g.ow());
+                    if (oy < g.oh() - 1) {
+                        Arrays.fill(spread, dst + g.ow(), dst + wp, 0f);
+                    }
+                }
+            }
+            Gemm.product(false, og, g.ckk(), cols, 1f, spread, 0, cols, panel, 1f, acc, ai, g.ckk());
+        }
+    }
+
+    /**
+     * Input gradient of a strided convolution: {@code weightᵀ x dy} for one band of outputs at a
+     * time into a buffer, folded onto the image band by band. Images go over the pool when there
+     * are enough; else the input channels are split, since two channel ranges never add to the
+     * same pixel.
+     */
+    private static void stridedInputGrad(Conv2dGeometry g, float[] dy, int dyOff, float[] weight, int wOff,
+                                         float[] dx, int dxOff) {
+        if (g.n() >= Parallel.threads()) {
+            Parallel.forRange(g.n(), 1, (from, to) -> {
+                Scratch s = SCRATCH.get();
+                for (int img = from; img < to; img++) {
+                    for (int gi = 0; gi < g.groups(); gi++) {
+                        foldChannels(g, dy, dyOff, weight, wOff, dx, dxOff, img, gi, 0, g.cg(), s);
+                    }
+                }
+            });
+            return;
+        }
+        for (int img = 0; img < g.n(); img++) {
+            for (int gi = 0; gi < g.groups(); gi++) {
+                int image = img;
+                int group = gi;
+                Parallel.forRange(g.cg(), 1, (from, to) ->
+                        foldChannels(g, dy, dyOff, weight, wOff, dx, dxOff, image, group, from, to, SCRATCH.get()));
+            }
+        }
+    }
+
+    /** Input gradient of channels {@code [c0, c1)} of one image group, overwriting them. */
+    private static void foldChannels(Conv2dGeometry g, float[] dy, int dyOff, float[] weight, int wOff,
+                                     float[] dx, int dxOff, int img, int gi, int c0, int c1, Scratch s) {
+        int kk = g.kh() * g.kw();
+        int rows = (c1 - c0) * kk;
+        int plane = g.plane();
+        int hw = g.h() * g.w();
+        int dxi = dxOff + (img * g.c() + gi * g.cg() + c0) * hw;
+        Arrays.fill(dx, dxi, dxi + (c1 - c0) * hw, 0f);
+        int nb = Math.max(Gemm.NR, BAND_ELEMENTS / Math.max(1, rows) / Gemm.NR * Gemm.NR);
+        float[] band = s.band = grow(s.band, rows * Math.min(nb, plane));
+        int dyi = dyOff + (img * g.o() + gi * g.og()) * plane;
+        for (int p0 = 0; p0 < plane; p0 += nb) {
+            int cols = Math.min(nb, plane - p0);
+            Gemm.sgemm(true, false, rows, cols, g.og(), 1f, weight, wOff + gi * g.og() * g.ckk() + c0 * kk, g.ckk(),
+                    dy, dyi + p0, plane, 0f, band, 0, cols);
+            for (int r = 0; r < rows; r++) {
+                int ci = r / kk;
+                int ky = r % kk / g.kw();
+                int kx = r % g.kw();
+                int base = dxi + ci * hw;
+                int oy = p0 / g.ow();
+                int ox = p0 % g.ow();
+                for (int p = 0; p < cols; p++) {
+                    int iy = oy * g.strideH() - g.padTop() + ky * g.dilationH();
+                    int ix = ox * g.strideW() - g.padLeft() + kx * g.dilationW();
+                    if (iy >= 0 && iy < g.h() && ix >= 0 && ix < g.w()) {
+                        dx[base + iy * g.w() + ix] += band[r * cols + p];
+                    }
+                    if (++ox == g.ow()) {
+                        ox = 0;
+                        oy++;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Padded height: the input rows the output windows span. */
+    private static int paddedH(Conv2dGeometry g) {
+        return (g.oh() - 1) * g.strideH() + (g.kh() - 1) * g.dilationH() + 1;
+    }
+
+    /** Padded width: the input columns the output windows span. */
+    private static int paddedW(Conv2dGeometry g) {
+        return (g.ow() - 1) * g.strideW() + (g.kw() - 1) * g.dilationW() + 1;
+    }
+
+    /**
+     * Copies one image group into the thread's padded buffer (the image placed at
+     * {@code (padTop, padLeft)}, zeros around it, parts beyond the windows dropped) and points the
+     * thread's panel at it.
+     */
+    private static ImagePanel prepare(Conv2dGeometry g, int padTop, int padLeft, float[] x, int xi, Scratch s) {
+        int hp = paddedH(g);
+        int wp = paddedW(g);
+        int cg = g.cg();
+        float[] image = s.image = grow(s.image, cg * hp * wp);
+        int h = g.h();
+        int w = g.w();
+        int xLo = Math.max(0, padLeft);
+        int xHi = Math.max(xLo, Math.min(wp, padLeft + w));
+        for (int ci = 0; ci < cg; ci++) {
+            for (int yp = 0; yp < hp; yp++) {
+                int dst = (ci * hp + yp) * wp;
+                int iy = yp - padTop;
+                if (iy < 0 || iy >= h || xHi == xLo) {
+                    Arrays.fill(image, dst, dst + wp, 0f);
+                    continue;
+                }
+                Arrays.fill(image, dst, dst + xLo, 0f);
+                System.arraycopy(x, xi + (ci * h + iy) * w + xLo - padLeft, image, dst + xLo, xHi - xLo);
+                Arrays.fill(image, dst + xHi, dst + wp, 0f);
+            }
+        }
+        int taps = g.ckk();
+        int[] rows = s.rows = grow(s.rows, taps);
+        for (int r = 0; r < taps; r++) {
+            int kx = r % g.kw();
+            int ky = r / g.kw() % g.kh();
+            int ci = r / (g.kw() * g.kh());
+            rows[r] = (ci * hp + ky * g.dilationH()) * wp + kx * g.dilationW();
+        }
+        ImagePanel panel = s.panel;
+        panel.src = image;
+        panel.rowOff = rows;
+        panel.transposed = false;
+        if (g.strideH() == 1 && g.strideW() == 1) {
+            panel.colOff = null;
+        } else {
+            int[] cols = s.cols = grow(s.cols, g.plane());
+            for (int oy = 0, j = 0; oy < g.oh(); oy++) {
+                for (int ox = 0; ox < g.ow(); ox++, j++) {
+                    cols[j] = oy * g.strideH() * wp + ox * g.strideW();
+                }
+            }
+            panel.colOff = cols;
+        }
+        return panel;
+    }
+
+    /**
+     * Writes the weight of the transposed convolution that maps {@code dy} to {@code dx}:
+     * {@code t[gi*cg + ci][oi][ky][kx] = w[gi*og + oi][ci][kh-1-ky][kw-1-kx]}.
+     */
+    private static void flipTranspose(Conv2dGeometry g, float[] w, int wOff, float[] t) {
+        int kk = g.kh() * g.kw();
+        for (int gi = 0; gi < g.groups(); gi++) {
+            for (int oi = 0; oi < g.og(); oi++) {
+                for (int ci = 0; ci < g.cg(); ci++) {
+                    int src = wOff + ((gi * g.og() + oi) * g.cg() + ci) * kk;
+                    int dst = ((gi * g.cg() + ci) * g.og() + oi) * kk;
+                    for (int k = 0; k < kk; k++) {
+                        t[dst + k] = w[src + kk - 1 - k];
+                    }
+                }
+            }
+        }
+    }
+
+    /** Fills {@code rows} rows of {@code len} with the bias of each, if there is a bias. */
+    private static void fillBias(float[] bias, int bi, int rows, int len, float[] y, int yi) {
+        if (bias != null) {
+            for (int o = 0; o < rows; o++) {
+                Arrays.fill(y, yi + o * len, yi + (o + 1) * len, bias[bi + o]);
+            }
+        }
+    }
+
+    private static float[] grow(float[] a, int size) {
+        return a.length >= size ? a : new float[size];
+    }
+
+    private static int[] grow(int[] a, int size) {
+        return a.length >= size ? a : new int[size];
     }
 
     private static void check(String kernel, Conv2dGeometry g, float[] x, int xOff, float[] w, int wOff, float[] y, int yOff) {

@@ -2,6 +2,7 @@ package dev.graft.engine.kernels;
 
 import dev.graft.engine.Parallel;
 import java.util.Objects;
+import java.util.concurrent.ForkJoinTask;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -40,6 +41,8 @@ public final class Gemm {
     static final int MC = 16 * MR;
     /** Columns of a packed B panel: KC x NC floats (2 MiB on AVX2) are meant for the L3. */
     static final int NC = 128 * NR;
+    /** Columns of a B panel when there is a single A block: 4 slivers, 128 KiB of B at KC on AVX-512. */
+    static final int NARROW_NC = 4 * NR;
     /** Multiply-adds below which a task is not worth forking. */
     private static final long MIN_TASK_WORK = 1L << 18;
 
@@ -48,12 +51,20 @@ public final class Gemm {
         final float[] a = new float[MC * KC];
         final float[] tile = new float[MR * NR];
         float[] b = new float[0];
+        float[] aAll = new float[0];
 
         float[] b(int size) {
             if (b.length < size) {
                 b = new float[size];
             }
             return b;
+        }
+
+        float[] aAll(int size) {
+            if (aAll.length < size) {
+                aAll = new float[size];
+            }
+            return aAll;
         }
     }
 
@@ -119,31 +130,61 @@ public final class Gemm {
                     b, bOff, transB ? 1 : ldb, beta, c, cOff, ldc);
             return;
         }
-        split(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        product(transA, m, n, k, alpha, a, aOff, lda,
+                (p0, kc, j0, nc, bp) -> packB(transB, b, bOff, ldb, p0, kc, j0, nc, bp), beta, c, cOff, ldc);
     }
 
-    /** Splits C into row or column bands, one per task, whichever divides more evenly. */
-    private static void split(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                              float beta, float[] c, int cOff, int ldc) {
+    /**
+     * A source of B for {@link #product}: packs {@code op(B)[p0..p0+kc)[j0..j0+nc)} as slivers of
+     * {@link #NR} columns, each stored row after row ({@code NR} consecutive floats per depth step),
+     * zero-padded to a whole sliver. Convolutions implement it to pack straight from the image,
+     * so their column matrix never exists beyond one cache-sized panel.
+     */
+    @FunctionalInterface
+    interface PanelSource {
+        /**
+         * Packs one panel.
+         *
+         * @param p0 first depth row
+         * @param kc depth rows
+         * @param j0 first column
+         * @param nc columns
+         * @param bp the destination, {@code kc * roundUp(nc, NR)} floats from 0
+         */
+        void pack(int p0, int kc, int j0, int nc, float[] bp);
+    }
+
+    /**
+     * {@code C = alpha * op(A) * B + beta * C} with B given by its packer rather than stored, split
+     * over the pool (unless already on it) into row or column bands, whichever divides more
+     * evenly. Arguments are as for {@link #sgemm} and are not checked: callers in this package
+     * guarantee them. Never takes the matrix-vector shortcut, which needs a stored B.
+     */
+    static void product(boolean transA, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                        PanelSource b, float beta, float[] c, int cOff, int ldc) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (alpha == 0f || k == 0) {
+            scale(m, n, beta, c, cOff, ldc);
+            return;
+        }
         int threads = Parallel.threads();
         long work = (long) m * n * k;
-        if (threads == 1 || work < 2 * MIN_TASK_WORK) {
-            block(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        if (threads == 1 || work < 2 * MIN_TASK_WORK || ForkJoinTask.inForkJoinPool()) {
+            block(transA, 0, m, 0, n, k, alpha, a, aOff, lda, b, beta, c, cOff, ldc);
             return;
         }
         int rowUnits = (m + MR - 1) / MR;
         int colUnits = (n + NR - 1) / NR;
         if (waste(rowUnits, threads) <= waste(colUnits, threads)) {
             int grain = (int) Math.max(1, MIN_TASK_WORK / ((long) MR * n * k));
-            Parallel.forRange(rowUnits, grain, (from, to) -> block(transA, transB,
-                    from * MR, Math.min(m, to * MR), 0, n, k,
-                    alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc));
+            Parallel.forRange(rowUnits, grain, (from, to) -> block(transA,
+                    from * MR, Math.min(m, to * MR), 0, n, k, alpha, a, aOff, lda, b, beta, c, cOff, ldc));
         } else {
             int grain = (int) Math.max(1, MIN_TASK_WORK / ((long) NR * m * k));
-            Parallel.forRange(colUnits, grain, (from, to) -> block(transA, transB,
-                    0, m, from * NR, Math.min(n, to * NR), k,
-                    alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc));
+            Parallel.forRange(colUnits, grain, (from, to) -> block(transA,
+                    0, m, from * NR, Math.min(n, to * NR), k, alpha, a, aOff, lda, b, beta, c, cOff, ldc));
         }
     }
 
@@ -154,8 +195,8 @@ public final class Gemm {
     }
 
     /** Serial product of the band {@code C[m0..m1)[n0..n1)}. */
-    private static void block(boolean transA, boolean transB, int m0, int m1, int n0, int n1, int k,
-                              float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+    private static void block(boolean transA, int m0, int m1, int n0, int n1, int k,
+                              float alpha, float[] a, int aOff, int lda, PanelSource b,
                               float beta, float[] c, int cOff, int ldc) {
         Scratch s = SCRATCH.get();
         if (beta != 0f && beta != 1f) {
@@ -165,6 +206,28 @@ public final class Gemm {
         // Equal depth blocks: k = 300 becomes 150 + 150, not 256 + 44 with a poorly amortised tail.
         int kBlocks = (k + KC - 1) / KC;
         int kStep = (k + kBlocks - 1) / kBlocks;
+        int mc0 = m1 - m0;
+        if (mc0 <= MC) {
+            // One A block (a convolution's weights, say): pack it whole, once, and stream B through
+            // panels narrow enough to stay in L2 from packing to use, since no second A block will
+            // reuse them.
+            int kPadded = kStep * roundUp(mc0, MR);
+            float[] ap = s.aAll(kBlocks * kPadded);
+            for (int pc = 0, blk = 0; pc < k; pc += kStep, blk++) {
+                packA(transA, alpha, a, aOff, lda, m0, mc0, pc, Math.min(kStep, k - pc), ap, blk * kPadded);
+            }
+            float[] bp = s.b(kStep * NARROW_NC);
+            for (int jc = n0; jc < n1; jc += NARROW_NC) {
+                int nc = Math.min(NARROW_NC, n1 - jc);
+                for (int pc = 0, blk = 0; pc < k; pc += kStep, blk++) {
+                    int kc = Math.min(kStep, k - pc);
+                    b.pack(pc, kc, jc, nc, bp);
+                    macro(mc0, nc, kc, ap, blk * kPadded, bp, pc == 0 && beta == 0f,
+                            c, cOff + m0 * ldc + jc, ldc, s.tile);
+                }
+            }
+            return;
+        }
         for (int jc = n0; jc < n1; jc += NC) {
             int nc = Math.min(NC, n1 - jc);
             float[] bp = s.b(kStep * roundUp(nc, NR));
@@ -172,11 +235,11 @@ public final class Gemm {
                 int kc = Math.min(kStep, k - pc);
                 // Only the first depth block may overwrite C; later ones add onto what it wrote.
                 boolean overwrite = pc == 0 && beta == 0f;
-                packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp);
+                b.pack(pc, kc, jc, nc, bp);
                 for (int ic = m0; ic < m1; ic += MC) {
                     int mc = Math.min(MC, m1 - ic);
-                    packA(transA, alpha, a, aOff, lda, ic, mc, pc, kc, s.a);
-                    macro(mc, nc, kc, s.a, bp, overwrite, c, cOff + ic * ldc + jc, ldc, s.tile);
+                    packA(transA, alpha, a, aOff, lda, ic, mc, pc, kc, s.a, 0);
+                    macro(mc, nc, kc, s.a, 0, bp, overwrite, c, cOff + ic * ldc + jc, ldc, s.tile);
                 }
             }
         }
@@ -193,10 +256,10 @@ public final class Gemm {
      * rather than to every tile of C.
      */
     private static void packA(boolean transA, float alpha, float[] a, int aOff, int lda,
-                              int i0, int mc, int p0, int kc, float[] ap) {
+                              int i0, int mc, int p0, int kc, float[] ap, int apOff) {
         for (int s = 0; s < mc; s += MR) {
             int rows = Math.min(MR, mc - s);
-            int base = s * kc;
+            int base = apOff + s * kc;
             if (transA) {
                 for (int p = 0; p < kc; p++) {
                     int src = aOff + (p0 + p) * lda + i0 + s;
@@ -272,7 +335,7 @@ public final class Gemm {
      * sliver is the outer loop so it stays in L1 while the A slivers stream from L2. Edge tiles run
      * the same full-size micro-kernel into a scratch tile and copy back only the valid part.
      */
-    private static void macro(int mc, int nc, int kc, float[] ap, float[] bp, boolean overwrite,
+    private static void macro(int mc, int nc, int kc, float[] ap, int apOff, float[] bp, boolean overwrite,
                               float[] c, int cOff, int ldc, float[] tile) {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
@@ -280,9 +343,9 @@ public final class Gemm {
                 int mr = Math.min(MR, mc - ir);
                 int co = cOff + ir * ldc + jr;
                 if (mr == MR && nr == NR) {
-                    kernel(kc, ap, ir * kc, bp, jr * kc, c, co, ldc, overwrite);
+                    kernel(kc, ap, apOff + ir * kc, bp, jr * kc, c, co, ldc, overwrite);
                 } else {
-                    kernel(kc, ap, ir * kc, bp, jr * kc, tile, 0, NR, true);
+                    kernel(kc, ap, apOff + ir * kc, bp, jr * kc, tile, 0, NR, true);
                     for (int r = 0; r < mr; r++) {
                         for (int j = 0; j < nr; j++) {
                             int ci = co + r * ldc + j;

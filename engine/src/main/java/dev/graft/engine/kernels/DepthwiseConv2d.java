@@ -1,0 +1,228 @@
+package dev.graft.engine.kernels;
+
+import dev.graft.engine.Parallel;
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Direct depthwise convolution (one input and one output channel per group), forward and both
+ * gradients. Lowered to GEMM it would be a product one row tall per channel, all packing and no
+ * arithmetic; here each channel plane is copied once into a zero-padded buffer and every kernel tap
+ * becomes a fused multiply-add over a vector of neighbouring outputs (stride 1), or a plain loop
+ * over the padded plane (other strides), with no bounds tests inside. The input gradient of a
+ * stride-1 convolution is the same loop with the kernel flipped; the weight gradient sums one dot
+ * product per tap. Planes go over the pool: (image, channel) pairs for the passes that write per
+ * image, channels for the weight gradient, so no two tasks write the same element.
+ */
+final class DepthwiseConv2d {
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    /** Output elements below which a task is not worth forking. */
+    private static final int MIN_TASK_ELEMENTS = 1 << 14;
+
+    private static final ThreadLocal<float[][]> PAD = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
+
+    private DepthwiseConv2d() {
+    }
+
+    static void forward(Conv2dGeometry g, float[] x, int xOff, float[] w, int wOff, float[] bias, int bOff,
+                        float[] y, int yOff) {
+        int kk = g.kh() * g.kw();
+        int hw = g.h() * g.w();
+        int plane = g.plane();
+        int wp = paddedW(g.ow(), g.strideW(), g.kw(), g.dilationW());
+        int hp = paddedH(g.oh(), g.strideH(), g.kh(), g.dilationH());
+        Parallel.forRange(g.n() * g.c(), Math.max(1, MIN_TASK_ELEMENTS / Math.max(1, plane)), (from, to) -> {
+            float[] pad = padBuffer(hp * wp);
+            for (int nc = from; nc < to; nc++) {
+                int ch = nc % g.c();
+                pad(x, xOff + nc * hw, g.h(), g.w(), g.padTop(), g.padLeft(), pad, hp, wp);
+                float b = bias == null ? 0f : bias[bOff + ch];
+                slide(pad, wp, w, wOff + ch * kk, false, g.kh(), g.kw(), g.strideH(), g.strideW(),
+                        g.dilationH(), g.dilationW(), g.oh(), g.ow(), b, y, yOff + nc * plane);
+            }
+        });
+    }
+
+    static void inputGrad(Conv2dGeometry g, float[] dy, int dyOff, float[] w, int wOff, float[] dx, int dxOff) {
+        int kk = g.kh() * g.kw();
+        int hw = g.h() * g.w();
+        int plane = g.plane();
+        if (g.strideH() == 1 && g.strideW() == 1) {
+            // The stride-1 adjoint is a stride-1 convolution of dy by the flipped kernel.
+            int top = g.dilationH() * (g.kh() - 1) - g.padTop();
+            int left = g.dilationW() * (g.kw() - 1) - g.padLeft();
+            int wp = paddedW(g.w(), 1, g.kw(), g.dilationW());
+            int hp = paddedH(g.h(), 1, g.kh(), g.dilationH());
+            Parallel.forRange(g.n() * g.c(), Math.max(1, MIN_TASK_ELEMENTS / Math.max(1, hw)), (from, to) -> {
+                float[] pad = padBuffer(hp * wp);
+                for (int nc = from; nc < to; nc++) {
+                    pad(dy, dyOff + nc * plane, g.oh(), g.ow(), top, left, pad, hp, wp);
+                    slide(pad, wp, w, wOff + nc % g.c() * kk, true, g.kh(), g.kw(), 1, 1,
+                            g.dilationH(), g.dilationW(), g.h(), g.w(), 0f, dx, dxOff + nc * hw);
+                }
+            });
+            return;
+        }
+        Parallel.forRange(g.n() * g.c(), Math.max(1, MIN_TASK_ELEMENTS / Math.max(1, hw)), (from, to) -> {
+            for (int nc = from; nc < to; nc++) {
+                int wi = wOff + nc % g.c() * kk;
+                int base = dxOff + nc * hw;
+                Arrays.fill(dx, base, base + hw, 0f);
+                for (int oy = 0; oy < g.oh(); oy++) {
+                    for (int ox = 0; ox < g.ow(); ox++) {
+                        float v = dy[dyOff + nc * plane + oy * g.ow() + ox];
+                        for (int ky = 0; ky < g.kh(); ky++) {
+                            int iy = oy * g.strideH() - g.padTop() + ky * g.dilationH();
+                            if (iy < 0 || iy >= g.h()) {
+                                continue;
+                            }
+                            for (int kx = 0; kx < g.kw(); kx++) {
+                                int ix = ox * g.strideW() - g.padLeft() + kx * g.dilationW();
+                                if (ix >= 0 && ix < g.w()) {
+                                    dx[base + iy * g.w() + ix] += w[wi + ky * g.kw() + kx] * v;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    static void weightGrad(Conv2dGeometry g, float[] x, int xOff, float[] dy, int dyOff, float[] dw, int dwOff) {
+        int kk = g.kh() * g.kw();
+        int hw = g.h() * g.w();
+        int plane = g.plane();
+        int wp = paddedW(g.ow(), g.strideW(), g.kw(), g.dilationW());
+        int hp = paddedH(g.oh(), g.strideH(), g.kh(), g.dilationH());
+        boolean unitStride = g.strideW() == 1;
+        Parallel.forRange(g.c(), Math.max(1, MIN_TASK_ELEMENTS / Math.max(1, g.n() * plane)), (from, to) -> {
+            float[] pad = padBuffer(hp * wp);
+            for (int ch = from; ch < to; ch++) {
+                Arrays.fill(dw, dwOff + ch * kk, dwOff + (ch + 1) * kk, 0f);
+                for (int img = 0; img < g.n(); img++) {
+                    int nc = img * g.c() + ch;
+                    pad(x, xOff + nc * hw, g.h(), g.w(), g.padTop(), g.padLeft(), pad, hp, wp);
+                    int dyi = dyOff + nc * plane;
+                    for (int ky = 0; ky < g.kh(); ky++) {
+                        for (int kx = 0; kx < g.kw(); kx++) {
+                            int tap = ky * g.dilationH() * wp + kx * g.dilationW();
+                            float sum = unitStride
+                                    ? dotRows(dy, dyi, pad, tap, g.oh(), g.ow(), g.strideH() * wp)
+                                    : dotStrided(dy, dyi, pad, tap, g.oh(), g.ow(), g.strideH() * wp, g.strideW());
+                            dw[dwOff + ch * kk + ky * g.kw() + kx] += sum;
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * One output plane: {@code y[oy][ox] = b + sum over taps of w * pad[oy*sh + ky*dh][ox*sw + kx*dw]},
+     * the taps read back to front when {@code flip}.
+     */
+    private static void slide(float[] pad, int wp, float[] w, int wi, boolean flip, int kh, int kw, int sh, int sw,
+                              int dh, int dw, int oh, int ow, float b, float[] y, int yi) {
+        int kk = kh * kw;
+        for (int oy = 0; oy < oh; oy++) {
+            int row = oy * sh * wp;
+            int dst = yi + oy * ow;
+            int ox = 0;
+            if (sw == 1) {
+                for (; ox <= ow - L; ox += L) {
+                    FloatVector acc = FloatVector.broadcast(S, b);
+                    for (int ky = 0; ky < kh; ky++) {
+                        int src = row + ky * dh * wp + ox;
+                        for (int kx = 0; kx < kw; kx++) {
+                            int t = ky * kw + kx;
+                            float wt = w[wi + (flip ? kk - 1 - t : t)];
+                            acc = FloatVector.fromArray(S, pad, src + kx * dw).fma(FloatVector.broadcast(S, wt), acc);
+                        }
+                    }
+                    acc.intoArray(y, dst + ox);
+                }
+            }
+            for (; ox < ow; ox++) {
+                float acc = b;
+                for (int ky = 0; ky < kh; ky++) {
+                    int src = row + ky * dh * wp + ox * sw;
+                    for (int kx = 0; kx < kw; kx++) {
+                        int t = ky * kw + kx;
+                        acc += w[wi + (flip ? kk - 1 - t : t)] * pad[src + kx * dw];
+                    }
+                }
+                y[dst + ox] = acc;
+            }
+        }
+    }
+
+    /** {@code sum over oy, ox of dy[oy][ox] * pad[tap + oy*rowStep + ox]}, vectorised along rows. */
+    private static float dotRows(float[] dy, int dyi, float[] pad, int tap, int oh, int ow, int rowStep) {
+        FloatVector acc = FloatVector.zero(S);
+        float tail = 0f;
+        for (int oy = 0; oy < oh; oy++) {
+            int d = dyi + oy * ow;
+            int p = tap + oy * rowStep;
+            int ox = 0;
+            for (; ox <= ow - L; ox += L) {
+                acc = FloatVector.fromArray(S, dy, d + ox).fma(FloatVector.fromArray(S, pad, p + ox), acc);
+            }
+            for (; ox < ow; ox++) {
+                tail += dy[d + ox] * pad[p + ox];
+            }
+        }
+        return acc.reduceLanes(VectorOperators.ADD) + tail;
+    }
+
+    /** {@link #dotRows} for a horizontal stride other than 1. */
+    private static float dotStrided(float[] dy, int dyi, float[] pad, int tap, int oh, int ow, int rowStep, int sw) {
+        float sum = 0f;
+        for (int oy = 0; oy < oh; oy++) {
+            int d = dyi + oy * ow;
+            int p = tap + oy * rowStep;
+            for (int ox = 0; ox < ow; ox++) {
+                sum += dy[d + ox] * pad[p + ox * sw];
+            }
+        }
+        return sum;
+    }
+
+    /** Copies an {@code h x w} plane into {@code pad} ({@code hp x wp}) at {@code (top, left)}, zeros around. */
+    private static void pad(float[] x, int xi, int h, int w, int top, int left, float[] pad, int hp, int wp) {
+        int lo = Math.max(0, left);
+        int hi = Math.max(lo, Math.min(wp, left + w));
+        for (int yp = 0; yp < hp; yp++) {
+            int dst = yp * wp;
+            int iy = yp - top;
+            if (iy < 0 || iy >= h || hi == lo) {
+                Arrays.fill(pad, dst, dst + wp, 0f);
+                continue;
+            }
+            Arrays.fill(pad, dst, dst + lo, 0f);
+            System.arraycopy(x, xi + iy * w + lo - left, pad, dst + lo, hi - lo);
+            Arrays.fill(pad, dst + hi, dst + wp, 0f);
+        }
+    }
+
+    private static int paddedH(int oh, int sh, int kh, int dh) {
+        return (oh - 1) * sh + (kh - 1) * dh + 1;
+    }
+
+    private static int paddedW(int ow, int sw, int kw, int dw) {
+        return (ow - 1) * sw + (kw - 1) * dw + 1;
+    }
+
+    /** This thread's padding buffer, at least {@code size} floats. */
+    private static float[] padBuffer(int size) {
+        float[][] holder = PAD.get();
+        if (holder[0].length < size) {
+            holder[0] = new float[size];
+        }
+        return holder[0];
+    }
+}
