@@ -8,7 +8,8 @@ import java.util.Objects;
  * 2-D convolution over NCHW arrays, forward and both gradients, through {@link Gemm} without a
  * column matrix: per image and channel group, the forward pass is {@code weight[og, ckk] x
  * col[ckk, outputs]} with {@code col} packed panel by panel from a zero-padded copy of the image
- * ({@link ImagePanel}), and the weight gradient is {@code dy x colᵀ} packed the same way.
+ * split into stride phases ({@link ImagePanel}), and the weight gradient is {@code dy x colᵀ}
+ * packed the same way.
  *
  * <p>The input gradient of a stride-1 convolution is itself a stride-1 convolution of the output
  * gradient, by the flipped and transposed kernel, so it runs through the same path; other strides
@@ -36,7 +37,6 @@ public final class Conv2dKernel {
         float[] weight = new float[0];
         float[] band = new float[0];
         int[] rows = new int[0];
-        int[] cols = new int[0];
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -218,25 +218,19 @@ public final class Conv2dKernel {
     private static void forwardGroup(Conv2dGeometry g, int padTop, int padLeft, float[] x, int xi,
                                      float[] weight, int wi, float[] bias, int bi, float[] y, int yi, Scratch s) {
         ImagePanel panel = prepare(g, padTop, padLeft, x, xi, s);
-        int wp = paddedW(g);
+        int wq = phaseW(g);
         int og = g.og();
         int plane = g.plane();
-        if (panel.colOff != null) {
-            fillBias(bias, bi, og, plane, y, yi);
-            Gemm.product(false, og, plane, g.ckk(), 1f, weight, wi, g.ckk(), panel, bias == null ? 0f : 1f,
-                    y, yi, plane);
-            return;
-        }
-        // Stride 1: outputs numbered across the padded width; the wp - ow columns per row that
-        // fall in the padding are computed into the buffer and dropped by the copy.
-        int cols = (g.oh() - 1) * wp + g.ow();
+        // Outputs are numbered across the phase width; the wq - ow columns per row past the
+        // output are computed into the buffer and dropped by the copy.
+        int cols = (g.oh() - 1) * wq + g.ow();
         float[] out = s.out = grow(s.out, og * cols);
         Gemm.product(false, og, cols, g.ckk(), 1f, weight, wi, g.ckk(), panel, 0f, out, 0, cols);
         int ow = g.ow();
         for (int o = 0; o < og; o++) {
             float b = bias == null ? 0f : bias[bi + o];
             for (int oy = 0; oy < g.oh(); oy++) {
-                int src = o * cols + oy * wp;
+                int src = o * cols + oy * wq;
                 int dst = yi + o * plane + oy * ow;
                 for (int ox = 0; ox < ow; ox++) {
                     y[dst + ox] = out[src + ox] + b;
@@ -260,21 +254,17 @@ public final class Conv2dKernel {
             }
             ImagePanel panel = prepare(g, g.padTop(), g.padLeft(), x, xi, s);
             panel.transposed = true;
-            if (panel.colOff != null) {
-                Gemm.product(false, og, g.ckk(), plane, 1f, dy, dyi, plane, panel, 1f, acc, ai, g.ckk());
-                continue;
-            }
-            // Stride 1: spread dy over the padded width with zeros in the padding columns, so the
-            // windows computed there add nothing.
-            int wp = paddedW(g);
-            int cols = (g.oh() - 1) * wp + g.ow();
+            // dy spread over the phase width with zeros past each output row, so the windows
+            // computed there add nothing.
+            int wq = phaseW(g);
+            int cols = (g.oh() - 1) * wq + g.ow();
             float[] spread = s.grad = grow(s.grad, og * cols);
             for (int o = 0; o < og; o++) {
                 for (int oy = 0; oy < g.oh(); oy++) {
-                    int dst = o * cols + oy * wp;
+                    int dst = o * cols + oy * wq;
                     System.arraycopy(dy, dyi + o * plane + oy * g.ow(), spread, dst, g.ow());
                     if (oy < g.oh() - 1) {
-                        Arrays.fill(spread, dst + g.ow(), dst + wp, 0f);
+                        Arrays.fill(spread, dst + g.ow(), dst + wq, 0f);
                     }
                 }
             }
@@ -349,67 +339,83 @@ public final class Conv2dKernel {
         }
     }
 
-    /** Padded height: the input rows the output windows span. */
-    private static int paddedH(Conv2dGeometry g) {
-        return (g.oh() - 1) * g.strideH() + (g.kh() - 1) * g.dilationH() + 1;
+    /** Rows of one phase image: the padded rows the windows span, every strideH-th. */
+    private static int phaseH(Conv2dGeometry g) {
+        int hp = (g.oh() - 1) * g.strideH() + (g.kh() - 1) * g.dilationH() + 1;
+        return (hp + g.strideH() - 1) / g.strideH();
     }
 
-    /** Padded width: the input columns the output windows span. */
-    private static int paddedW(Conv2dGeometry g) {
-        return (g.ow() - 1) * g.strideW() + (g.kw() - 1) * g.dilationW() + 1;
+    /** Columns of one phase image: the padded columns the windows span, every strideW-th. */
+    private static int phaseW(Conv2dGeometry g) {
+        int wp = (g.ow() - 1) * g.strideW() + (g.kw() - 1) * g.dilationW() + 1;
+        return (wp + g.strideW() - 1) / g.strideW();
     }
 
     /**
-     * Copies one image group into the thread's padded buffer (the image placed at
-     * {@code (padTop, padLeft)}, zeros around it, parts beyond the windows dropped) and points the
-     * thread's panel at it.
+     * Copies one image group into the thread's buffer as phase images and points the thread's
+     * panel at it. Phase {@code (a, b)} of a channel holds the zero-padded image's rows
+     * {@code a, a + strideH, ...} and columns {@code b, b + strideW, ...}; kernel tap
+     * {@code (ky, kx)} then reads phase {@code (ky*dh % sh, kx*dw % sw)} shifted by
+     * {@code (ky*dh / sh, kx*dw / sw)} at unit stride, so every row of the column matrix is one
+     * contiguous run over the phase width, whatever the stride (stride 1 has the padded image as
+     * its only phase). Pads may be negative: rows and columns before the windows are dropped.
      */
     private static ImagePanel prepare(Conv2dGeometry g, int padTop, int padLeft, float[] x, int xi, Scratch s) {
-        int hp = paddedH(g);
-        int wp = paddedW(g);
+        int sh = g.strideH();
+        int sw = g.strideW();
+        int hq = phaseH(g);
+        int wq = phaseW(g);
         int cg = g.cg();
-        float[] image = s.image = grow(s.image, cg * hp * wp);
+        int phase = hq * wq;
+        float[] image = s.image = grow(s.image, cg * sh * sw * phase);
         int h = g.h();
         int w = g.w();
-        int xLo = Math.max(0, padLeft);
-        int xHi = Math.max(xLo, Math.min(wp, padLeft + w));
         for (int ci = 0; ci < cg; ci++) {
-            for (int yp = 0; yp < hp; yp++) {
-                int dst = (ci * hp + yp) * wp;
-                int iy = yp - padTop;
-                if (iy < 0 || iy >= h || xHi == xLo) {
-                    Arrays.fill(image, dst, dst + wp, 0f);
-                    continue;
+            for (int a = 0; a < sh; a++) {
+                for (int b = 0; b < sw; b++) {
+                    int base = ((ci * sh + a) * sw + b) * phase;
+                    // phase column q reads image column q*sw + b - padLeft: those inside [0, w)
+                    int qLo = Math.min(wq, Math.max(0, ceilDiv(padLeft - b, sw)));
+                    int qHi = Math.max(qLo, Math.min(wq, ceilDiv(w + padLeft - b, sw)));
+                    for (int qy = 0; qy < hq; qy++) {
+                        int dst = base + qy * wq;
+                        int iy = qy * sh + a - padTop;
+                        if (iy < 0 || iy >= h || qHi == qLo) {
+                            Arrays.fill(image, dst, dst + wq, 0f);
+                            continue;
+                        }
+                        Arrays.fill(image, dst, dst + qLo, 0f);
+                        int src = xi + (ci * h + iy) * w + qLo * sw + b - padLeft;
+                        if (sw == 1) {
+                            System.arraycopy(x, src, image, dst + qLo, qHi - qLo);
+                        } else {
+                            for (int q = qLo; q < qHi; q++, src += sw) {
+                                image[dst + q] = x[src];
+                            }
+                        }
+                        Arrays.fill(image, dst + qHi, dst + wq, 0f);
+                    }
                 }
-                Arrays.fill(image, dst, dst + xLo, 0f);
-                System.arraycopy(x, xi + (ci * h + iy) * w + xLo - padLeft, image, dst + xLo, xHi - xLo);
-                Arrays.fill(image, dst + xHi, dst + wp, 0f);
             }
         }
         int taps = g.ckk();
         int[] rows = s.rows = grow(s.rows, taps);
         for (int r = 0; r < taps; r++) {
-            int kx = r % g.kw();
-            int ky = r / g.kw() % g.kh();
+            int kx = r % g.kw() * g.dilationW();
+            int ky = r / g.kw() % g.kh() * g.dilationH();
             int ci = r / (g.kw() * g.kh());
-            rows[r] = (ci * hp + ky * g.dilationH()) * wp + kx * g.dilationW();
+            rows[r] = ((ci * sh + ky % sh) * sw + kx % sw) * phase + ky / sh * wq + kx / sw;
         }
         ImagePanel panel = s.panel;
         panel.src = image;
         panel.rowOff = rows;
         panel.transposed = false;
-        if (g.strideH() == 1 && g.strideW() == 1) {
-            panel.colOff = null;
-        } else {
-            int[] cols = s.cols = grow(s.cols, g.plane());
-            for (int oy = 0, j = 0; oy < g.oh(); oy++) {
-                for (int ox = 0; ox < g.ow(); ox++, j++) {
-                    cols[j] = oy * g.strideH() * wp + ox * g.strideW();
-                }
-            }
-            panel.colOff = cols;
-        }
         return panel;
+    }
+
+    /** {@code ceil(a / b)} for {@code b > 0} and any sign of {@code a}. */
+    private static int ceilDiv(int a, int b) {
+        return -Math.floorDiv(-a, b);
     }
 
     /**

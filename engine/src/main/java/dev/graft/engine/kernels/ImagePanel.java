@@ -8,12 +8,11 @@ import jdk.incubator.vector.VectorSpecies;
  * packs its panels, so it never exists in memory as a whole.
  *
  * <p>Entry {@code (r, j)} of the column matrix, kernel tap {@code r} at output position {@code j},
- * is {@code src[rowOff[r] + colOff(j)]}: {@code rowOff[r]} places tap {@code r} (its channel plane
- * and its offset in the kernel window) in the padded image, {@code colOff(j)} places the window of
- * output {@code j}. A stride-1 convolution numbers its outputs across the padded width, so
- * {@code colOff(j) = j} and every row of a panel is one contiguous run copied with vector loads;
- * the few outputs that fall in the padding columns are computed and then dropped by the caller.
- * Other strides keep outputs dense and look their windows up in {@code colOff}.
+ * is {@code src[rowOff[r] + j]}: {@code rowOff[r]} places tap {@code r} (its channel, its stride
+ * phase and its offset in the kernel window) in the padded image that
+ * {@link Conv2dKernel} prepares, and outputs are numbered across the width of that image, so every
+ * row of a panel is one contiguous run copied with vector loads. The few outputs that fall past
+ * each output row are computed and then dropped by the caller.
  *
  * <p>{@link #transposed} serves the weight gradient, whose product needs the transpose of the
  * column matrix (outputs as depth, taps as columns). The fields are set by one thread before the
@@ -27,8 +26,6 @@ final class ImagePanel implements Gemm.PanelSource {
 
     float[] src;
     int[] rowOff;
-    /** Window offset of each output, or null when it is the output index itself. */
-    int[] colOff;
     boolean transposed;
 
     @Override
@@ -41,7 +38,7 @@ final class ImagePanel implements Gemm.PanelSource {
             int cols = Math.min(NR, nc - t);
             int base = t * kc;
             int js = j0 + t;
-            if (colOff == null && cols == NR) {
+            if (cols == NR) {
                 for (int p = 0; p < kc; p++) {
                     int s = rowOff[p0 + p] + js;
                     int d = base + p * NR;
@@ -50,10 +47,10 @@ final class ImagePanel implements Gemm.PanelSource {
                 }
             } else {
                 for (int p = 0; p < kc; p++) {
-                    int r = rowOff[p0 + p];
+                    int s = rowOff[p0 + p] + js;
                     int d = base + p * NR;
                     for (int jj = 0; jj < cols; jj++) {
-                        bp[d + jj] = src[r + (colOff == null ? js + jj : colOff[js + jj])];
+                        bp[d + jj] = src[s + jj];
                     }
                     for (int jj = cols; jj < NR; jj++) {
                         bp[d + jj] = 0f;
@@ -69,15 +66,9 @@ final class ImagePanel implements Gemm.PanelSource {
             int cols = Math.min(NR, nc - t);
             int base = t * kc;
             for (int jj = 0; jj < cols; jj++) {
-                int r = rowOff[j0 + t + jj];
-                if (colOff == null) {
-                    for (int p = 0, d = base + jj; p < kc; p++, d += NR) {
-                        bp[d] = src[r + p0 + p];
-                    }
-                } else {
-                    for (int p = 0, d = base + jj; p < kc; p++, d += NR) {
-                        bp[d] = src[r + colOff[p0 + p]];
-                    }
+                int r = rowOff[j0 + t + jj] + p0;
+                for (int p = 0, d = base + jj; p < kc; p++, d += NR) {
+                    bp[d] = src[r + p];
                 }
             }
             for (int jj = cols; jj < NR; jj++) {
