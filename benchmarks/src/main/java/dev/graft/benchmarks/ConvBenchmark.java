@@ -75,7 +75,7 @@ public class ConvBenchmark {
     /** @return the output */
     @Benchmark
     public float[] forward() {
-        Conv2dKernel.forward(g, x, 0, w, 0, y, 0);
+        Conv2dKernel.forward(g, x, 0, w, 0, null, 0, y, 0);
         return y;
     }
 

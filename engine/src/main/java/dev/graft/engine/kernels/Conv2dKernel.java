@@ -27,6 +27,8 @@ public final class Conv2dKernel {
 
     /** Column-matrix elements per band of the strided input gradient: 256 KiB, to stay in L2. */
     private static final int BAND_ELEMENTS = 1 << 16;
+    /** Elements copied below which a task is not worth forking. */
+    private static final int MIN_TASK_ELEMENTS = 1 << 15;
 
     /** Per-thread buffers, so repeated calls allocate nothing but their results. */
     private static final class Scratch {
@@ -227,16 +229,18 @@ public final class Conv2dKernel {
         float[] out = s.out = grow(s.out, og * cols);
         Gemm.product(false, og, cols, g.ckk(), 1f, weight, wi, g.ckk(), panel, 0f, out, 0, cols);
         int ow = g.ow();
-        for (int o = 0; o < og; o++) {
-            float b = bias == null ? 0f : bias[bi + o];
-            for (int oy = 0; oy < g.oh(); oy++) {
-                int src = o * cols + oy * wq;
-                int dst = yi + o * plane + oy * ow;
-                for (int ox = 0; ox < ow; ox++) {
-                    y[dst + ox] = out[src + ox] + b;
+        Parallel.forRange(og, Math.max(1, MIN_TASK_ELEMENTS / plane), (from, to) -> {
+            for (int o = from; o < to; o++) {
+                float b = bias == null ? 0f : bias[bi + o];
+                for (int oy = 0; oy < g.oh(); oy++) {
+                    int src = o * cols + oy * wq;
+                    int dst = yi + o * plane + oy * ow;
+                    for (int ox = 0; ox < ow; ox++) {
+                        y[dst + ox] = out[src + ox] + b;
+                    }
                 }
             }
-        }
+        });
     }
 
     /** Adds this image's share of the weight gradient to {@code acc}. */
@@ -368,36 +372,12 @@ public final class Conv2dKernel {
         int cg = g.cg();
         int phase = hq * wq;
         float[] image = s.image = grow(s.image, cg * sh * sw * phase);
-        int h = g.h();
-        int w = g.w();
-        for (int ci = 0; ci < cg; ci++) {
-            for (int a = 0; a < sh; a++) {
-                for (int b = 0; b < sw; b++) {
-                    int base = ((ci * sh + a) * sw + b) * phase;
-                    // phase column q reads image column q*sw + b - padLeft: those inside [0, w)
-                    int qLo = Math.min(wq, Math.max(0, ceilDiv(padLeft - b, sw)));
-                    int qHi = Math.max(qLo, Math.min(wq, ceilDiv(w + padLeft - b, sw)));
-                    for (int qy = 0; qy < hq; qy++) {
-                        int dst = base + qy * wq;
-                        int iy = qy * sh + a - padTop;
-                        if (iy < 0 || iy >= h || qHi == qLo) {
-                            Arrays.fill(image, dst, dst + wq, 0f);
-                            continue;
-                        }
-                        Arrays.fill(image, dst, dst + qLo, 0f);
-                        int src = xi + (ci * h + iy) * w + qLo * sw + b - padLeft;
-                        if (sw == 1) {
-                            System.arraycopy(x, src, image, dst + qLo, qHi - qLo);
-                        } else {
-                            for (int q = qLo; q < qHi; q++, src += sw) {
-                                image[dst + q] = x[src];
-                            }
-                        }
-                        Arrays.fill(image, dst + qHi, dst + wq, 0f);
-                    }
-                }
+        // Over the pool when a single image leaves it idle; inline inside a batch split.
+        Parallel.forRange(cg, Math.max(1, MIN_TASK_ELEMENTS / Math.max(1, sh * sw * phase)), (c0, c1) -> {
+            for (int ci = c0; ci < c1; ci++) {
+                phases(g, padTop, padLeft, x, xi + ci * g.h() * g.w(), image, ci * sh * sw * phase, hq, wq);
             }
-        }
+        });
         int taps = g.ckk();
         int[] rows = s.rows = grow(s.rows, taps);
         for (int r = 0; r < taps; r++) {
@@ -411,6 +391,41 @@ public final class Conv2dKernel {
         panel.rowOff = rows;
         panel.transposed = false;
         return panel;
+    }
+
+    /** Writes the {@code strideH x strideW} phase images of one channel plane from {@code dst}. */
+    private static void phases(Conv2dGeometry g, int padTop, int padLeft, float[] x, int xi, float[] image, int dst0,
+                               int hq, int wq) {
+        int sh = g.strideH();
+        int sw = g.strideW();
+        int h = g.h();
+        int w = g.w();
+        for (int a = 0; a < sh; a++) {
+            for (int b = 0; b < sw; b++) {
+                int base = dst0 + (a * sw + b) * hq * wq;
+                // phase column q reads image column q*sw + b - padLeft: those inside [0, w)
+                int qLo = Math.min(wq, Math.max(0, ceilDiv(padLeft - b, sw)));
+                int qHi = Math.max(qLo, Math.min(wq, ceilDiv(w + padLeft - b, sw)));
+                for (int qy = 0; qy < hq; qy++) {
+                    int dst = base + qy * wq;
+                    int iy = qy * sh + a - padTop;
+                    if (iy < 0 || iy >= h || qHi == qLo) {
+                        Arrays.fill(image, dst, dst + wq, 0f);
+                        continue;
+                    }
+                    Arrays.fill(image, dst, dst + qLo, 0f);
+                    int src = xi + iy * w + qLo * sw + b - padLeft;
+                    if (sw == 1) {
+                        System.arraycopy(x, src, image, dst + qLo, qHi - qLo);
+                    } else {
+                        for (int q = qLo; q < qHi; q++, src += sw) {
+                            image[dst + q] = x[src];
+                        }
+                    }
+                    Arrays.fill(image, dst + qHi, dst + wq, 0f);
+                }
+            }
+        }
     }
 
     /** {@code ceil(a / b)} for {@code b > 0} and any sign of {@code a}. */
