@@ -3,7 +3,6 @@ package dev.graft.engine.kernels;
 import dev.graft.engine.Parallel;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -102,6 +101,7 @@ final class DepthwiseConv2d {
         boolean unitStride = g.strideW() == 1;
         Parallel.forRange(g.c(), Math.max(1, MIN_TASK_ELEMENTS / Math.max(1, g.n() * plane)), (from, to) -> {
             float[] pad = padBuffer(hp * wp);
+            float[] lanes = new float[L];
             for (int ch = from; ch < to; ch++) {
                 Arrays.fill(dw, dwOff + ch * kk, dwOff + (ch + 1) * kk, 0f);
                 for (int img = 0; img < g.n(); img++) {
@@ -112,7 +112,7 @@ final class DepthwiseConv2d {
                         for (int kx = 0; kx < g.kw(); kx++) {
                             int tap = ky * g.dilationH() * wp + kx * g.dilationW();
                             float sum = unitStride
-                                    ? dotRows(dy, dyi, pad, tap, g.oh(), g.ow(), g.strideH() * wp)
+                                    ? dotRows(dy, dyi, pad, tap, g.oh(), g.ow(), g.strideH() * wp, lanes)
                                     : dotStrided(dy, dyi, pad, tap, g.oh(), g.ow(), g.strideH() * wp, g.strideW());
                             dw[dwOff + ch * kk + ky * g.kw() + kx] += sum;
                         }
@@ -124,59 +124,60 @@ final class DepthwiseConv2d {
 
     /**
      * One output plane: {@code y[oy][ox] = b + sum over taps of w * pad[oy*sh + ky*dh][ox*sw + kx*dw]},
-     * the taps read back to front when {@code flip}.
+     * the taps read back to front when {@code flip}. Each tap adds into the output row in memory
+     * (it stays in L1) rather than into a register carried across the tap loops, which C2 would
+     * box on every iteration.
      */
     private static void slide(float[] pad, int wp, float[] w, int wi, boolean flip, int kh, int kw, int sh, int sw,
                               int dh, int dw, int oh, int ow, float b, float[] y, int yi) {
         int kk = kh * kw;
+        int vecEnd = sw == 1 ? ow - ow % L : 0;
         for (int oy = 0; oy < oh; oy++) {
             int row = oy * sh * wp;
             int dst = yi + oy * ow;
-            int ox = 0;
-            if (sw == 1) {
-                for (; ox <= ow - L; ox += L) {
-                    FloatVector acc = FloatVector.broadcast(S, b);
-                    for (int ky = 0; ky < kh; ky++) {
-                        int src = row + ky * dh * wp + ox;
-                        for (int kx = 0; kx < kw; kx++) {
-                            int t = ky * kw + kx;
-                            float wt = w[wi + (flip ? kk - 1 - t : t)];
-                            acc = FloatVector.fromArray(S, pad, src + kx * dw).fma(FloatVector.broadcast(S, wt), acc);
-                        }
+            Arrays.fill(y, dst, dst + ow, b);
+            for (int ky = 0; ky < kh; ky++) {
+                for (int kx = 0; kx < kw; kx++) {
+                    int t = ky * kw + kx;
+                    float wt = w[wi + (flip ? kk - 1 - t : t)];
+                    FloatVector wv = FloatVector.broadcast(S, wt);
+                    int src = row + ky * dh * wp + kx * dw;
+                    for (int ox = 0; ox < vecEnd; ox += L) {
+                        FloatVector.fromArray(S, pad, src + ox).fma(wv, FloatVector.fromArray(S, y, dst + ox))
+                                .intoArray(y, dst + ox);
                     }
-                    acc.intoArray(y, dst + ox);
-                }
-            }
-            for (; ox < ow; ox++) {
-                float acc = b;
-                for (int ky = 0; ky < kh; ky++) {
-                    int src = row + ky * dh * wp + ox * sw;
-                    for (int kx = 0; kx < kw; kx++) {
-                        int t = ky * kw + kx;
-                        acc += w[wi + (flip ? kk - 1 - t : t)] * pad[src + kx * dw];
+                    for (int ox = vecEnd; ox < ow; ox++) {
+                        y[dst + ox] += wt * pad[src + ox * sw];
                     }
                 }
-                y[dst + ox] = acc;
             }
         }
     }
 
     /** {@code sum over oy, ox of dy[oy][ox] * pad[tap + oy*rowStep + ox]}, vectorised along rows. */
-    private static float dotRows(float[] dy, int dyi, float[] pad, int tap, int oh, int ow, int rowStep) {
-        FloatVector acc = FloatVector.zero(S);
+    private static float dotRows(float[] dy, int dyi, float[] pad, int tap, int oh, int ow, int rowStep, float[] lanes) {
+        int vecEnd = ow - ow % L;
+        Arrays.fill(lanes, 0f);
         float tail = 0f;
         for (int oy = 0; oy < oh; oy++) {
             int d = dyi + oy * ow;
             int p = tap + oy * rowStep;
-            int ox = 0;
-            for (; ox <= ow - L; ox += L) {
+            // The partial sums go through memory once per row so the vector never crosses the
+            // outer loop, where C2 would box it.
+            FloatVector acc = FloatVector.fromArray(S, lanes, 0);
+            for (int ox = 0; ox < vecEnd; ox += L) {
                 acc = FloatVector.fromArray(S, dy, d + ox).fma(FloatVector.fromArray(S, pad, p + ox), acc);
             }
-            for (; ox < ow; ox++) {
+            acc.intoArray(lanes, 0);
+            for (int ox = vecEnd; ox < ow; ox++) {
                 tail += dy[d + ox] * pad[p + ox];
             }
         }
-        return acc.reduceLanes(VectorOperators.ADD) + tail;
+        float sum = tail;
+        for (float v : lanes) {
+            sum += v;
+        }
+        return sum;
     }
 
     /** {@link #dotRows} for a horizontal stride other than 1. */
