@@ -135,25 +135,29 @@ public final class Conv2dKernel {
             DepthwiseConv2d.weightGrad(g, x, xOff, dy, dyOff, dweight, dwOff);
             return;
         }
+        // Each image adds dweightᵀ = col x dyᵀ: the image, read tap by tap, is the left operand
+        // and packs with sequential writes; only dy, kh*kw*c/o times smaller, is transposed.
         int wsize = g.weightSize();
-        Arrays.fill(dweight, dwOff, dwOff + wsize, 0f);
         int threads = Parallel.threads();
         if (g.n() < threads) {
             Scratch s = SCRATCH.get();
+            float[] acc = s.weight = grow(s.weight, wsize);
+            Arrays.fill(acc, 0, wsize, 0f);
             for (int img = 0; img < g.n(); img++) {
-                weightGradImage(g, x, xOff, dy, dyOff, img, dweight, dwOff, s);
+                weightGradImage(g, x, xOff, dy, dyOff, img, acc, s);
             }
+            transposeInto(g, acc, dweight, dwOff);
             return;
         }
-        // One partial sum per thread: the first goes straight into the result.
+        // One partial sum per thread, allocated: a worker's own buffers could be taken by another
+        // call's task before this one has read them.
         float[][] partial = new float[threads][];
         Parallel.forRange(threads, 1, (from, to) -> {
             Scratch s = SCRATCH.get();
             for (int ch = from; ch < to; ch++) {
-                float[] acc = ch == 0 ? dweight : new float[wsize];
-                int accOff = ch == 0 ? dwOff : 0;
+                float[] acc = new float[wsize];
                 for (int img = g.n() * ch / threads; img < g.n() * (ch + 1) / threads; img++) {
-                    weightGradImage(g, x, xOff, dy, dyOff, img, acc, accOff, s);
+                    weightGradImage(g, x, xOff, dy, dyOff, img, acc, s);
                 }
                 partial[ch] = acc;
             }
@@ -161,7 +165,26 @@ public final class Conv2dKernel {
         for (int ch = 1; ch < threads; ch++) {
             float[] p = partial[ch];
             for (int i = 0; i < wsize; i++) {
-                dweight[dwOff + i] += p[i];
+                partial[0][i] += p[i];
+            }
+        }
+        transposeInto(g, partial[0], dweight, dwOff);
+    }
+
+    /**
+     * Writes {@code w[gi*og + o][r] = t[gi][r][o]}: the weight gradient from its transpose,
+     * per group.
+     */
+    private static void transposeInto(Conv2dGeometry g, float[] t, float[] w, int wOff) {
+        int og = g.og();
+        int ckk = g.ckk();
+        for (int gi = 0; gi < g.groups(); gi++) {
+            int tb = gi * ckk * og;
+            int wb = wOff + gi * og * ckk;
+            for (int o = 0; o < og; o++) {
+                for (int r = 0; r < ckk; r++) {
+                    w[wb + o * ckk + r] = t[tb + r * og + o];
+                }
             }
         }
     }
@@ -227,7 +250,7 @@ public final class Conv2dKernel {
         // output are computed into the buffer and dropped by the copy.
         int cols = (g.oh() - 1) * wq + g.ow();
         float[] out = s.out = grow(s.out, og * cols);
-        Gemm.product(false, og, cols, g.ckk(), 1f, weight, wi, g.ckk(), panel, 0f, out, 0, cols);
+        Gemm.product(false, og, cols, g.ckk(), 1f, weight, wi, g.ckk(), null, panel, 0f, out, 0, cols);
         int ow = g.ow();
         Parallel.forRange(og, Math.max(1, MIN_TASK_ELEMENTS / plane), (from, to) -> {
             for (int o = from; o < to; o++) {
@@ -243,21 +266,20 @@ public final class Conv2dKernel {
         });
     }
 
-    /** Adds this image's share of the weight gradient to {@code acc}. */
+    /** Adds this image's share of the transposed weight gradient, {@code [groups][ckk][og]}, to {@code acc}. */
     private static void weightGradImage(Conv2dGeometry g, float[] x, int xOff, float[] dy, int dyOff, int img,
-                                        float[] acc, int accOff, Scratch s) {
+                                        float[] acc, Scratch s) {
         int og = g.og();
         int plane = g.plane();
         for (int gi = 0; gi < g.groups(); gi++) {
             int xi = xOff + (img * g.c() + gi * g.cg()) * g.h() * g.w();
             int dyi = dyOff + (img * g.o() + gi * og) * plane;
-            int ai = accOff + gi * og * g.ckk();
+            int ai = gi * g.ckk() * og;
             if (g.pointwise()) {
-                Gemm.sgemm(false, true, og, g.cg(), plane, 1f, dy, dyi, plane, x, xi, plane, 1f, acc, ai, g.ckk());
+                Gemm.sgemm(false, true, g.cg(), og, plane, 1f, x, xi, plane, dy, dyi, plane, 1f, acc, ai, og);
                 continue;
             }
             ImagePanel panel = prepare(g, g.padTop(), g.padLeft(), x, xi, s);
-            panel.transposed = true;
             // dy spread over the phase width with zeros past each output row, so the windows
             // computed there add nothing.
             int wq = phaseW(g);
@@ -272,7 +294,8 @@ public final class Conv2dKernel {
                     }
                 }
             }
-            Gemm.product(false, og, g.ckk(), cols, 1f, spread, 0, cols, panel, 1f, acc, ai, g.ckk());
+            Gemm.product(false, g.ckk(), og, cols, 1f, panel.src, 0, 0, panel.rowOff,
+                    Gemm.matrix(true, spread, 0, cols), 1f, acc, ai, og);
         }
     }
 
@@ -322,23 +345,37 @@ public final class Conv2dKernel {
             Gemm.sgemm(true, false, rows, cols, g.og(), 1f, weight, wOff + gi * g.og() * g.ckk() + c0 * kk, g.ckk(),
                     dy, dyi + p0, plane, 0f, band, 0, cols);
             for (int r = 0; r < rows; r++) {
-                int ci = r / kk;
-                int ky = r % kk / g.kw();
-                int kx = r % g.kw();
-                int base = dxi + ci * hw;
-                int oy = p0 / g.ow();
-                int ox = p0 % g.ow();
-                for (int p = 0; p < cols; p++) {
-                    int iy = oy * g.strideH() - g.padTop() + ky * g.dilationH();
-                    int ix = ox * g.strideW() - g.padLeft() + kx * g.dilationW();
-                    if (iy >= 0 && iy < g.h() && ix >= 0 && ix < g.w()) {
-                        dx[base + iy * g.w() + ix] += band[r * cols + p];
-                    }
-                    if (++ox == g.ow()) {
-                        ox = 0;
-                        oy++;
-                    }
-                }
+                int ky = r % kk / g.kw() * g.dilationH() - g.padTop();
+                int kx = r % g.kw() * g.dilationW() - g.padLeft();
+                foldRow(g, band, r * cols, p0, cols, ky, kx, dx, dxi + r / kk * hw);
+            }
+        }
+    }
+
+    /**
+     * Adds one row of a band of the column-matrix gradient (kernel tap at offset {@code (ky, kx)}
+     * from each window's corner, outputs {@code p0 .. p0+cols}) onto its input plane, output row
+     * by output row over the outputs whose pixel lies inside the image.
+     */
+    private static void foldRow(Conv2dGeometry g, float[] band, int b0, int p0, int cols, int ky, int kx,
+                                float[] dx, int planeOff) {
+        int ow = g.ow();
+        int sw = g.strideW();
+        // outputs ox with 0 <= ox*sw + kx < w
+        int oxLo = Math.min(ow, Math.max(0, ceilDiv(-kx, sw)));
+        int oxHi = Math.max(oxLo, Math.min(ow, ceilDiv(g.w() - kx, sw)));
+        int end = p0 + cols;
+        for (int oy = p0 / ow; oy * ow < end; oy++) {
+            int iy = oy * g.strideH() + ky;
+            if (iy < 0 || iy >= g.h()) {
+                continue;
+            }
+            int lo = Math.max(oxLo, p0 - oy * ow);
+            int hi = Math.min(oxHi, end - oy * ow);
+            int src = b0 + oy * ow - p0;
+            int dst = planeOff + iy * g.w() + kx;
+            for (int ox = lo; ox < hi; ox++) {
+                dx[dst + ox * sw] += band[src + ox];
             }
         }
     }
@@ -389,7 +426,6 @@ public final class Conv2dKernel {
         ImagePanel panel = s.panel;
         panel.src = image;
         panel.rowOff = rows;
-        panel.transposed = false;
         return panel;
     }
 
