@@ -12,7 +12,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>The structure is the classic one of Goto and van de Geijn. {@code op(B)} is cut into panels of
  * up to 256 rows (the depth) by up to 128 micro-tile widths and packed into slivers one micro-tile
- * wide (two vectors, 16 columns on AVX2); {@code op(A)} is cut into blocks of up to 80 rows and
+ * wide (two vectors: 16 columns on AVX2, 32 on AVX-512); {@code op(A)} is cut into blocks of up to 80 rows and
  * packed into slivers 5 rows tall. A register-blocked micro-kernel then multiplies one A sliver by
  * one B sliver, keeping a 5 x 16 tile of C in ten vector registers and reading each packed element
  * exactly once with unit stride. Transposes and alpha cost nothing beyond packing.
@@ -30,7 +30,9 @@ public final class Gemm {
      * Rows of the micro-tile. Five rows give ten independent FMA chains, enough to cover the FMA
      * latency on two pipes, and leave room in the 16 AVX2 registers for the two B vectors and the
      * A broadcasts C2 likes to hoist. Six rows (twelve accumulators) run as fast on JDK 17 but make
-     * JDK 25's C2 spill an accumulator to the stack inside the loop, costing about 15%.
+     * JDK 25's C2 spill an accumulator to the stack inside the loop, costing about 15%. With
+     * 512-bit vectors (32 registers) an eight-row kernel was measured against this one on both
+     * JDKs (BENCHMARKS.md): no difference beyond the noise, so the five rows stay everywhere.
      */
     static final int MR = 5;
     /** Columns of the micro-tile: two vectors. */
