@@ -12,13 +12,17 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>The structure is the classic one of Goto and van de Geijn. {@code op(B)} is cut into panels of
  * up to 256 rows (the depth) by up to 128 micro-tile widths and packed into slivers one micro-tile
- * wide (two vectors: 16 columns on AVX2, 32 on AVX-512); {@code op(A)} is cut into blocks of up to 80 rows and
- * packed into slivers 5 rows tall. A register-blocked micro-kernel then multiplies one A sliver by
- * one B sliver, keeping a 5 x 16 tile of C in ten vector registers and reading each packed element
+ * wide (two vectors: 16 columns on AVX2, 32 on AVX-512); {@code op(A)} is cut into blocks of up to
+ * 80 rows and packed into slivers 5 rows tall. A register-blocked micro-kernel then multiplies one
+ * A sliver by one B sliver, keeping a 5 x 2-vector tile of C in ten vector registers, reading each
+ * packed element
  * exactly once with unit stride. Transposes and alpha cost nothing beyond packing.
  *
  * <p>Large products are split over the shared {@link Parallel} pool by rows, or by columns when
  * that balances better (few rows), each task packing its own operands into per-thread buffers.
+ * When A is a single block (up to 80 rows, a convolution's weights for instance) it is packed once
+ * and B streams through panels narrow enough to stay in L2 between packing and use. B may also be
+ * packed by the caller ({@link PanelSource}), which is how convolutions avoid a column matrix.
  * A product with a single row or column of C is a matrix-vector product, bound by memory rather
  * than arithmetic, and goes to {@link Gemv} unpacked.
  */
