@@ -15,8 +15,7 @@ import jdk.incubator.vector.VectorSpecies;
  * wide (two vectors: 16 columns on AVX2, 32 on AVX-512); {@code op(A)} is cut into blocks of up to
  * 80 rows and packed into slivers 5 rows tall. A register-blocked micro-kernel then multiplies one
  * A sliver by one B sliver, keeping a 5 x 2-vector tile of C in ten vector registers, reading each
- * packed element
- * exactly once with unit stride. Transposes and alpha cost nothing beyond packing.
+ * packed element exactly once with unit stride. Transposes and alpha cost nothing beyond packing.
  *
  * <p>Large products are split over the shared {@link Parallel} pool by rows, or by columns when
  * that balances better (few rows), each task packing its own operands into per-thread buffers.
