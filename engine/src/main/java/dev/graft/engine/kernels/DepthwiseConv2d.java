@@ -130,6 +130,10 @@ final class DepthwiseConv2d {
      */
     private static void slide(float[] pad, int wp, float[] w, int wi, boolean flip, int kh, int kw, int sh, int sw,
                               int dh, int dw, int oh, int ow, float b, float[] y, int yi) {
+        if (kh == 3 && kw == 3 && sw == 1) {
+            slide3x3(pad, wp, w, wi, flip, sh, dh, dw, oh, ow, b, y, yi);
+            return;
+        }
         int kk = kh * kw;
         int vecEnd = sw == 1 ? ow - ow % L : 0;
         for (int oy = 0; oy < oh; oy++) {
@@ -150,6 +154,59 @@ final class DepthwiseConv2d {
                         y[dst + ox] += wt * pad[src + ox * sw];
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * {@link #slide} for the common 3x3 kernel at unit horizontal stride: the nine taps are
+     * loop-invariant registers and each vector of outputs is summed in a register and stored once.
+     */
+    private static void slide3x3(float[] pad, int wp, float[] w, int wi, boolean flip, int sh, int dh, int dw,
+                                 int oh, int ow, float b, float[] y, int yi) {
+        int d = flip ? -1 : 1;
+        int k0 = wi + (flip ? 8 : 0);
+        float t0 = w[k0];
+        float t1 = w[k0 + d];
+        float t2 = w[k0 + 2 * d];
+        float t3 = w[k0 + 3 * d];
+        float t4 = w[k0 + 4 * d];
+        float t5 = w[k0 + 5 * d];
+        float t6 = w[k0 + 6 * d];
+        float t7 = w[k0 + 7 * d];
+        float t8 = w[k0 + 8 * d];
+        FloatVector w0 = FloatVector.broadcast(S, t0);
+        FloatVector w1 = FloatVector.broadcast(S, t1);
+        FloatVector w2 = FloatVector.broadcast(S, t2);
+        FloatVector w3 = FloatVector.broadcast(S, t3);
+        FloatVector w4 = FloatVector.broadcast(S, t4);
+        FloatVector w5 = FloatVector.broadcast(S, t5);
+        FloatVector w6 = FloatVector.broadcast(S, t6);
+        FloatVector w7 = FloatVector.broadcast(S, t7);
+        FloatVector w8 = FloatVector.broadcast(S, t8);
+        FloatVector bv = FloatVector.broadcast(S, b);
+        int vecEnd = ow - ow % L;
+        for (int oy = 0; oy < oh; oy++) {
+            int r0 = oy * sh * wp;
+            int r1 = r0 + dh * wp;
+            int r2 = r1 + dh * wp;
+            int dst = yi + oy * ow;
+            for (int ox = 0; ox < vecEnd; ox += L) {
+                FloatVector acc = FloatVector.fromArray(S, pad, r0 + ox).fma(w0, bv);
+                acc = FloatVector.fromArray(S, pad, r0 + ox + dw).fma(w1, acc);
+                acc = FloatVector.fromArray(S, pad, r0 + ox + 2 * dw).fma(w2, acc);
+                acc = FloatVector.fromArray(S, pad, r1 + ox).fma(w3, acc);
+                acc = FloatVector.fromArray(S, pad, r1 + ox + dw).fma(w4, acc);
+                acc = FloatVector.fromArray(S, pad, r1 + ox + 2 * dw).fma(w5, acc);
+                acc = FloatVector.fromArray(S, pad, r2 + ox).fma(w6, acc);
+                acc = FloatVector.fromArray(S, pad, r2 + ox + dw).fma(w7, acc);
+                acc = FloatVector.fromArray(S, pad, r2 + ox + 2 * dw).fma(w8, acc);
+                acc.intoArray(y, dst + ox);
+            }
+            for (int ox = vecEnd; ox < ow; ox++) {
+                y[dst + ox] = b + t0 * pad[r0 + ox] + t1 * pad[r0 + ox + dw] + t2 * pad[r0 + ox + 2 * dw]
+                        + t3 * pad[r1 + ox] + t4 * pad[r1 + ox + dw] + t5 * pad[r1 + ox + 2 * dw]
+                        + t6 * pad[r2 + ox] + t7 * pad[r2 + ox + dw] + t8 * pad[r2 + ox + 2 * dw];
             }
         }
     }
