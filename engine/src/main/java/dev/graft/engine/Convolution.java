@@ -5,7 +5,7 @@ import dev.graft.engine.kernels.Conv2dKernel;
 
 /**
  * 2-D convolution over NCHW input on the tape: checks the shapes, runs {@link Conv2dKernel} forward
- * and records its input and weight gradients.
+ * with the bias added in the same pass, and records the input, weight and bias gradients.
  */
 final class Convolution {
 

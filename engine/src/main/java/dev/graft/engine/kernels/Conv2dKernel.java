@@ -63,14 +63,41 @@ public final class Conv2dKernel {
     public static void forward(Conv2dGeometry g, float[] x, int xOff, float[] weight, int wOff,
                                float[] bias, int bOff, float[] y, int yOff) {
         check("conv2d", g, x, xOff, weight, wOff, y, yOff);
+        forward(g, x, xOff, Conv2dWeights.of(g, weight, wOff), bias, bOff, y, yOff);
+    }
+
+    /**
+     * {@code y = conv(x, weight) + bias} with weights packed beforehand, overwriting {@code y}.
+     *
+     * @param g the geometry
+     * @param x input {@code [n, c, h, w]} from {@code xOff}
+     * @param xOff index of the input's first element
+     * @param weight the weights, packed for {@code g}
+     * @param bias {@code [o]} from {@code bOff}, or null for none
+     * @param bOff index of the bias's first element
+     * @param y output {@code [n, o, oh, ow]} from {@code yOff}; overwritten
+     * @param yOff index of the output's first element
+     * @throws IllegalArgumentException if an operand does not fit in its array or the weights were
+     *     packed for another geometry
+     */
+    public static void forward(Conv2dGeometry g, float[] x, int xOff, Conv2dWeights weight,
+                               float[] bias, int bOff, float[] y, int yOff) {
+        Objects.requireNonNull(weight, "conv2d: weights are null");
+        if (!weight.fits(g, weight.offset())) {
+            throw new IllegalArgumentException("conv2d: weights were packed for another geometry than " + g);
+        }
+        Objects.requireNonNull(x, "conv2d: input array is null");
+        Objects.requireNonNull(y, "conv2d: output array is null");
+        Checks.block("conv2d", "input", x.length, xOff, g.inputSize());
+        Checks.block("conv2d", "output", y.length, yOff, g.outputSize());
         if (bias != null) {
             Checks.block("conv2d", "bias", bias.length, bOff, g.o());
         }
         if (g.depthwise()) {
-            DepthwiseConv2d.forward(g, x, xOff, weight, wOff, bias, bOff, y, yOff);
+            DepthwiseConv2d.forward(g, x, xOff, weight.raw(), weight.offset(), bias, bOff, y, yOff);
             return;
         }
-        convolve(g, g.padTop(), g.padLeft(), x, xOff, weight, wOff, bias, bOff, y, yOff);
+        convolve(g, g.padTop(), g.padLeft(), x, xOff, weight, bias, bOff, y, yOff);
     }
 
     /**
@@ -109,7 +136,7 @@ public final class Conv2dKernel {
             Conv2dGeometry t = new Conv2dGeometry(g.n(), g.o(), g.oh(), g.ow(), g.c(), g.kh(), g.kw(), 1, 1, 0, 0,
                     g.dilationH(), g.dilationW(), g.groups(), g.h(), g.w());
             convolve(t, g.dilationH() * (g.kh() - 1) - g.padTop(), g.dilationW() * (g.kw() - 1) - g.padLeft(),
-                    dy, dyOff, flipped, 0, null, 0, dx, dxOff);
+                    dy, dyOff, Conv2dWeights.of(t, flipped, 0), null, 0, dx, dxOff);
         } else {
             stridedInputGrad(g, dy, dyOff, weight, wOff, dx, dxOff);
         }
@@ -220,28 +247,27 @@ public final class Conv2dKernel {
      * the input gradient), writing {@code y} (plus {@code bias} when not null).
      */
     private static void convolve(Conv2dGeometry g, int padTop, int padLeft, float[] x, int xOff,
-                                 float[] weight, int wOff, float[] bias, int bOff, float[] y, int yOff) {
+                                 Conv2dWeights weight, float[] bias, int bOff, float[] y, int yOff) {
         boolean pointwise = g.kh() == 1 && g.kw() == 1 && g.strideH() == 1 && g.strideW() == 1
                 && padTop == 0 && padLeft == 0 && g.oh() == g.h() && g.ow() == g.w();
         forImages(g.n(), (img, s) -> {
             for (int gi = 0; gi < g.groups(); gi++) {
                 int xi = xOff + (img * g.c() + gi * g.cg()) * g.h() * g.w();
-                int wi = wOff + gi * g.og() * g.ckk();
                 int yi = yOff + (img * g.o() + gi * g.og()) * g.plane();
                 int bi = bOff + gi * g.og();
                 if (pointwise) {
                     fillBias(bias, bi, g.og(), g.plane(), y, yi);
-                    Gemm.sgemm(false, false, g.og(), g.plane(), g.cg(), 1f, weight, wi, g.ckk(),
-                            x, xi, g.plane(), bias == null ? 0f : 1f, y, yi, g.plane());
+                    Gemm.product(weight.group(gi), g.plane(), Gemm.matrix(false, x, xi, g.plane()),
+                            bias == null ? 0f : 1f, y, yi, g.plane());
                 } else {
-                    forwardGroup(g, padTop, padLeft, x, xi, weight, wi, bias, bi, y, yi, s);
+                    forwardGroup(g, padTop, padLeft, x, xi, weight.group(gi), bias, bi, y, yi, s);
                 }
             }
         });
     }
 
     private static void forwardGroup(Conv2dGeometry g, int padTop, int padLeft, float[] x, int xi,
-                                     float[] weight, int wi, float[] bias, int bi, float[] y, int yi, Scratch s) {
+                                     Gemm.Packed weight, float[] bias, int bi, float[] y, int yi, Scratch s) {
         ImagePanel panel = prepare(g, padTop, padLeft, x, xi, s);
         int wq = phaseW(g);
         int og = g.og();
@@ -250,7 +276,7 @@ public final class Conv2dKernel {
         // output are computed into the buffer and dropped by the copy.
         int cols = (g.oh() - 1) * wq + g.ow();
         float[] out = s.out = grow(s.out, og * cols);
-        Gemm.product(false, og, cols, g.ckk(), 1f, weight, wi, g.ckk(), null, panel, 0f, out, 0, cols);
+        Gemm.product(weight, cols, panel, 0f, out, 0, cols);
         int ow = g.ow();
         Parallel.forRange(og, Math.max(1, MIN_TASK_ELEMENTS / plane), (from, to) -> {
             for (int o = from; o < to; o++) {

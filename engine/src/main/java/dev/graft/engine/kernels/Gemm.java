@@ -185,19 +185,85 @@ public final class Gemm {
         int threads = Parallel.threads();
         long work = (long) m * n * k;
         if (threads == 1 || work < 2 * MIN_TASK_WORK || ForkJoinTask.inForkJoinPool()) {
-            block(transA, 0, m, 0, n, k, alpha, a, aOff, lda, aRows, b, beta, c, cOff, ldc);
+            block(null, transA, 0, m, 0, n, k, alpha, a, aOff, lda, aRows, b, beta, c, cOff, ldc);
             return;
         }
         int rowUnits = (m + MR - 1) / MR;
         int colUnits = (n + NR - 1) / NR;
         if (waste(rowUnits, threads) <= waste(colUnits, threads)) {
             int grain = (int) Math.max(1, MIN_TASK_WORK / ((long) MR * n * k));
-            Parallel.forRange(rowUnits, grain, (from, to) -> block(transA,
+            Parallel.forRange(rowUnits, grain, (from, to) -> block(null, transA,
                     from * MR, Math.min(m, to * MR), 0, n, k, alpha, a, aOff, lda, aRows, b, beta, c, cOff, ldc));
         } else {
             int grain = (int) Math.max(1, MIN_TASK_WORK / ((long) NR * m * k));
-            Parallel.forRange(colUnits, grain, (from, to) -> block(transA,
+            Parallel.forRange(colUnits, grain, (from, to) -> block(null, transA,
                     0, m, from * NR, Math.min(n, to * NR), k, alpha, a, aOff, lda, aRows, b, beta, c, cOff, ldc));
+        }
+    }
+
+    /**
+     * {@code alpha * op(A)} packed once for every depth block, in the layout {@link #product} reads,
+     * so a matrix used by many products (a convolution's weights, over images, calls or a frozen
+     * model's lifetime) is packed only once. Block {@code b} starts at {@code b * kStep * rowsPadded};
+     * within it, rows {@code i .. i+MR} are a sliver at {@code i * kc}.
+     */
+    static final class Packed {
+        final float[] data;
+        final int m;
+        final int k;
+        final int kStep;
+        final int rowsPadded;
+
+        private Packed(int m, int k) {
+            this.m = m;
+            this.k = k;
+            int kBlocks = Math.max(1, (k + KC - 1) / KC);
+            this.kStep = Math.max(1, (k + kBlocks - 1) / kBlocks);
+            this.rowsPadded = roundUp(m, MR);
+            this.data = new float[Math.toIntExact((long) kBlocks * kStep * rowsPadded)];
+        }
+
+        int blockOffset(int blk) {
+            return blk * kStep * rowsPadded;
+        }
+    }
+
+    /** Packs {@code alpha * op(A)} ({@code m x k}) for {@link #product(Packed, int, PanelSource, float, float[], int, int)}. */
+    static Packed pack(boolean transA, int m, int k, float alpha, float[] a, int aOff, int lda) {
+        Packed p = new Packed(m, k);
+        for (int pc = 0, blk = 0; pc < k; pc += p.kStep, blk++) {
+            packA(transA, alpha, a, aOff, lda, null, 0, m, pc, Math.min(p.kStep, k - pc), p.data, p.blockOffset(blk));
+        }
+        return p;
+    }
+
+    /** {@link #product} with A packed beforehand: {@code C = A * B + beta * C}. */
+    static void product(Packed a, int n, PanelSource b, float beta, float[] c, int cOff, int ldc) {
+        int m = a.m;
+        int k = a.k;
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) {
+            scale(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        int threads = Parallel.threads();
+        long work = (long) m * n * k;
+        if (threads == 1 || work < 2 * MIN_TASK_WORK || ForkJoinTask.inForkJoinPool()) {
+            block(a, false, 0, m, 0, n, k, 1f, null, 0, 0, null, b, beta, c, cOff, ldc);
+            return;
+        }
+        int rowUnits = (m + MR - 1) / MR;
+        int colUnits = (n + NR - 1) / NR;
+        if (waste(rowUnits, threads) <= waste(colUnits, threads)) {
+            int grain = (int) Math.max(1, MIN_TASK_WORK / ((long) MR * n * k));
+            Parallel.forRange(rowUnits, grain, (from, to) -> block(a, false,
+                    from * MR, Math.min(m, to * MR), 0, n, k, 1f, null, 0, 0, null, b, beta, c, cOff, ldc));
+        } else {
+            int grain = (int) Math.max(1, MIN_TASK_WORK / ((long) NR * m * k));
+            Parallel.forRange(colUnits, grain, (from, to) -> block(a, false,
+                    0, m, from * NR, Math.min(n, to * NR), k, 1f, null, 0, 0, null, b, beta, c, cOff, ldc));
         }
     }
 
@@ -207,8 +273,8 @@ public final class Gemm {
         return 1.0 - (double) units / ((long) rounds * threads);
     }
 
-    /** Serial product of the band {@code C[m0..m1)[n0..n1)}. */
-    private static void block(boolean transA, int m0, int m1, int n0, int n1, int k,
+    /** Serial product of the band {@code C[m0..m1)[n0..n1)}, with A packed beforehand when {@code pa} is not null. */
+    private static void block(Packed pa, boolean transA, int m0, int m1, int n0, int n1, int k,
                               float alpha, float[] a, int aOff, int lda, int[] aRows, PanelSource b,
                               float beta, float[] c, int cOff, int ldc) {
         Scratch s = SCRATCH.get();
@@ -225,8 +291,8 @@ public final class Gemm {
             // panels narrow enough to stay in L2 from packing to use, since no second A block will
             // reuse them.
             int kPadded = kStep * roundUp(mc0, MR);
-            float[] ap = s.aAll(kBlocks * kPadded);
-            for (int pc = 0, blk = 0; pc < k; pc += kStep, blk++) {
+            float[] ap = pa != null ? pa.data : s.aAll(kBlocks * kPadded);
+            for (int pc = 0, blk = 0; pc < k && pa == null; pc += kStep, blk++) {
                 packA(transA, alpha, a, aOff, lda, aRows, m0, mc0, pc, Math.min(kStep, k - pc), ap, blk * kPadded);
             }
             float[] bp = s.b(kStep * NARROW_NC);
@@ -235,7 +301,8 @@ public final class Gemm {
                 for (int pc = 0, blk = 0; pc < k; pc += kStep, blk++) {
                     int kc = Math.min(kStep, k - pc);
                     b.pack(pc, kc, jc, nc, bp);
-                    macro(mc0, nc, kc, ap, blk * kPadded, bp, pc == 0 && beta == 0f,
+                    int ao = pa != null ? pa.blockOffset(blk) + m0 * kc : blk * kPadded;
+                    macro(mc0, nc, kc, ap, ao, bp, pc == 0 && beta == 0f,
                             c, cOff + m0 * ldc + jc, ldc, s.tile);
                 }
             }
@@ -244,15 +311,20 @@ public final class Gemm {
         for (int jc = n0; jc < n1; jc += NC) {
             int nc = Math.min(NC, n1 - jc);
             float[] bp = s.b(kStep * roundUp(nc, NR));
-            for (int pc = 0; pc < k; pc += kStep) {
+            for (int pc = 0, blk = 0; pc < k; pc += kStep, blk++) {
                 int kc = Math.min(kStep, k - pc);
                 // Only the first depth block may overwrite C; later ones add onto what it wrote.
                 boolean overwrite = pc == 0 && beta == 0f;
                 b.pack(pc, kc, jc, nc, bp);
                 for (int ic = m0; ic < m1; ic += MC) {
                     int mc = Math.min(MC, m1 - ic);
-                    packA(transA, alpha, a, aOff, lda, aRows, ic, mc, pc, kc, s.a, 0);
-                    macro(mc, nc, kc, s.a, 0, bp, overwrite, c, cOff + ic * ldc + jc, ldc, s.tile);
+                    if (pa != null) {
+                        macro(mc, nc, kc, pa.data, pa.blockOffset(blk) + ic * kc, bp, overwrite,
+                                c, cOff + ic * ldc + jc, ldc, s.tile);
+                    } else {
+                        packA(transA, alpha, a, aOff, lda, aRows, ic, mc, pc, kc, s.a, 0);
+                        macro(mc, nc, kc, s.a, 0, bp, overwrite, c, cOff + ic * ldc + jc, ldc, s.tile);
+                    }
                 }
             }
         }

@@ -58,6 +58,25 @@ class Conv2dKernelTest {
                 () -> Conv2dKernel.weightGrad(g, new float[32], 0, new float[48], 0, new float[53], 0));
         assertThrows(IllegalArgumentException.class,
                 () -> new Conv2dGeometry(1, 3, 4, 4, 3, 3, 3, 1, 1, 1, 1, 1, 1, 2, 4, 4));
+        Conv2dWeights other = Conv2dWeights.of(new Conv2dGeometry(1, 2, 4, 4, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 4, 4),
+                new float[72], 0);
+        assertThrows(IllegalArgumentException.class,
+                () -> Conv2dKernel.forward(g, new float[32], 0, other, null, 0, new float[48], 0));
+    }
+
+    @Test
+    void packedWeightsServeManyCalls() {
+        Conv2dGeometry g = new Conv2dGeometry(3, 5, 9, 8, 7, 3, 3, 2, 1, 1, 1, 1, 1, 1, 5, 8);
+        float[] w = random(g.weightSize());
+        Conv2dWeights packed = Conv2dWeights.of(g, w, 0);
+        for (int call = 0; call < 2; call++) {
+            float[] x = random(g.inputSize());
+            float[] expected = new float[g.outputSize()];
+            float[] actual = new float[g.outputSize()];
+            Conv2dKernel.forward(g, x, 0, w, 0, null, 0, expected, 0);
+            Conv2dKernel.forward(g, x, 0, packed, null, 0, actual, 0);
+            assertEquals(Arrays.toString(expected), Arrays.toString(actual), "call " + call);
+        }
     }
 
     private void runAll(int threads) {
