@@ -25,8 +25,8 @@ import java.util.Objects;
  */
 public final class Conv2dKernel {
 
-    /** Column-matrix elements per band of the strided input gradient: 256 KiB, to stay in L2. */
-    private static final int BAND_ELEMENTS = 1 << 16;
+    /** Column-matrix elements per band of the strided input gradient: 512 KiB, to stay in L2. */
+    private static final int BAND_ELEMENTS = 1 << 17;
     /** Elements copied below which a task is not worth forking. */
     private static final int MIN_TASK_ELEMENTS = 1 << 15;
 
@@ -333,12 +333,18 @@ public final class Conv2dKernel {
      */
     private static void stridedInputGrad(Conv2dGeometry g, float[] dy, int dyOff, float[] weight, int wOff,
                                          float[] dx, int dxOff) {
+        int kk = g.kh() * g.kw();
         if (g.n() >= Parallel.threads()) {
+            // weightᵀ packed once per group for every image and band
+            Gemm.Packed[] transposed = new Gemm.Packed[g.groups()];
+            for (int gi = 0; gi < g.groups(); gi++) {
+                transposed[gi] = Gemm.pack(true, g.ckk(), g.og(), 1f, weight, wOff + gi * g.og() * g.ckk(), g.ckk());
+            }
             Parallel.forRange(g.n(), 1, (from, to) -> {
                 Scratch s = SCRATCH.get();
                 for (int img = from; img < to; img++) {
                     for (int gi = 0; gi < g.groups(); gi++) {
-                        foldChannels(g, dy, dyOff, weight, wOff, dx, dxOff, img, gi, 0, g.cg(), s);
+                        foldChannels(g, dy, dyOff, transposed[gi], dx, dxOff, img, gi, 0, g.cg(), s);
                     }
                 }
             });
@@ -348,14 +354,20 @@ public final class Conv2dKernel {
             for (int gi = 0; gi < g.groups(); gi++) {
                 int image = img;
                 int group = gi;
-                Parallel.forRange(g.cg(), 1, (from, to) ->
-                        foldChannels(g, dy, dyOff, weight, wOff, dx, dxOff, image, group, from, to, SCRATCH.get()));
+                Parallel.forRange(g.cg(), 1, (from, to) -> {
+                    Gemm.Packed rows = Gemm.pack(true, (to - from) * kk, g.og(), 1f, weight,
+                            wOff + group * g.og() * g.ckk() + from * kk, g.ckk());
+                    foldChannels(g, dy, dyOff, rows, dx, dxOff, image, group, from, to, SCRATCH.get());
+                });
             }
         }
     }
 
-    /** Input gradient of channels {@code [c0, c1)} of one image group, overwriting them. */
-    private static void foldChannels(Conv2dGeometry g, float[] dy, int dyOff, float[] weight, int wOff,
+    /**
+     * Input gradient of channels {@code [c0, c1)} of one image group, overwriting them, given the
+     * rows of {@code weightᵀ} for those channels packed.
+     */
+    private static void foldChannels(Conv2dGeometry g, float[] dy, int dyOff, Gemm.Packed weightT,
                                      float[] dx, int dxOff, int img, int gi, int c0, int c1, Scratch s) {
         int kk = g.kh() * g.kw();
         int rows = (c1 - c0) * kk;
@@ -368,8 +380,7 @@ public final class Conv2dKernel {
         int dyi = dyOff + (img * g.o() + gi * g.og()) * plane;
         for (int p0 = 0; p0 < plane; p0 += nb) {
             int cols = Math.min(nb, plane - p0);
-            Gemm.sgemm(true, false, rows, cols, g.og(), 1f, weight, wOff + gi * g.og() * g.ckk() + c0 * kk, g.ckk(),
-                    dy, dyi + p0, plane, 0f, band, 0, cols);
+            Gemm.product(weightT, cols, Gemm.matrix(false, dy, dyi + p0, plane), 0f, band, 0, cols);
             for (int r = 0; r < rows; r++) {
                 int ky = r % kk / g.kw() * g.dilationH() - g.padTop();
                 int kx = r % g.kw() * g.dilationW() - g.padLeft();
