@@ -9,7 +9,7 @@ import java.util.Objects;
  * column matrix: per image and channel group, the forward pass is {@code weight[og, ckk] x
  * col[ckk, outputs]} with {@code col} packed panel by panel from a zero-padded copy of the image
  * split into stride phases ({@link ImagePanel}), and the weight gradient is {@code dy x colᵀ}
- * packed the same way.
+ * with {@code colᵀ} packed from the same buffer.
  *
  * <p>The input gradient of a stride-1 convolution is itself a stride-1 convolution of the output
  * gradient, by the flipped and transposed kernel, so it runs through the same path; other strides
@@ -162,29 +162,32 @@ public final class Conv2dKernel {
             DepthwiseConv2d.weightGrad(g, x, xOff, dy, dyOff, dweight, dwOff);
             return;
         }
-        // Each image adds dweightᵀ = col x dyᵀ: the image, read tap by tap, is the left operand
-        // and packs with sequential writes; only dy, kh*kw*c/o times smaller, is transposed.
+        // Each image adds dy x colᵀ, the first one of each thread overwriting, so nothing is
+        // zeroed first.
         int wsize = g.weightSize();
         int threads = Parallel.threads();
-        if (g.n() < threads) {
-            Scratch s = SCRATCH.get();
-            float[] acc = s.weight = grow(s.weight, wsize);
-            Arrays.fill(acc, 0, wsize, 0f);
-            for (int img = 0; img < g.n(); img++) {
-                weightGradImage(g, x, xOff, dy, dyOff, img, acc, s);
-            }
-            transposeInto(g, acc, dweight, dwOff);
+        if (g.n() == 0) {
+            Arrays.fill(dweight, dwOff, dwOff + wsize, 0f);
             return;
         }
-        // One partial sum per thread, allocated: a worker's own buffers could be taken by another
-        // call's task before this one has read them.
+        if (g.n() < threads) {
+            Scratch s = SCRATCH.get();
+            for (int img = 0; img < g.n(); img++) {
+                weightGradImage(g, x, xOff, dy, dyOff, img, dweight, dwOff, img == 0, s);
+            }
+            return;
+        }
+        // One partial sum per extra thread, allocated: a worker's own buffers could be taken by
+        // another call's task before this one has read them. The first goes into the result.
         float[][] partial = new float[threads][];
         Parallel.forRange(threads, 1, (from, to) -> {
             Scratch s = SCRATCH.get();
             for (int ch = from; ch < to; ch++) {
-                float[] acc = new float[wsize];
-                for (int img = g.n() * ch / threads; img < g.n() * (ch + 1) / threads; img++) {
-                    weightGradImage(g, x, xOff, dy, dyOff, img, acc, s);
+                float[] acc = ch == 0 ? dweight : new float[wsize];
+                int accOff = ch == 0 ? dwOff : 0;
+                int first = g.n() * ch / threads;
+                for (int img = first; img < g.n() * (ch + 1) / threads; img++) {
+                    weightGradImage(g, x, xOff, dy, dyOff, img, acc, accOff, img == first, s);
                 }
                 partial[ch] = acc;
             }
@@ -192,26 +195,7 @@ public final class Conv2dKernel {
         for (int ch = 1; ch < threads; ch++) {
             float[] p = partial[ch];
             for (int i = 0; i < wsize; i++) {
-                partial[0][i] += p[i];
-            }
-        }
-        transposeInto(g, partial[0], dweight, dwOff);
-    }
-
-    /**
-     * Writes {@code w[gi*og + o][r] = t[gi][r][o]}: the weight gradient from its transpose,
-     * per group.
-     */
-    private static void transposeInto(Conv2dGeometry g, float[] t, float[] w, int wOff) {
-        int og = g.og();
-        int ckk = g.ckk();
-        for (int gi = 0; gi < g.groups(); gi++) {
-            int tb = gi * ckk * og;
-            int wb = wOff + gi * og * ckk;
-            for (int o = 0; o < og; o++) {
-                for (int r = 0; r < ckk; r++) {
-                    w[wb + o * ckk + r] = t[tb + r * og + o];
-                }
+                dweight[dwOff + i] += p[i];
             }
         }
     }
@@ -292,20 +276,22 @@ public final class Conv2dKernel {
         });
     }
 
-    /** Adds this image's share of the transposed weight gradient, {@code [groups][ckk][og]}, to {@code acc}. */
+    /** Adds this image's share of the weight gradient to {@code acc}, or writes it when {@code first}. */
     private static void weightGradImage(Conv2dGeometry g, float[] x, int xOff, float[] dy, int dyOff, int img,
-                                        float[] acc, Scratch s) {
+                                        float[] acc, int accOff, boolean first, Scratch s) {
         int og = g.og();
         int plane = g.plane();
+        float beta = first ? 0f : 1f;
         for (int gi = 0; gi < g.groups(); gi++) {
             int xi = xOff + (img * g.c() + gi * g.cg()) * g.h() * g.w();
             int dyi = dyOff + (img * g.o() + gi * og) * plane;
-            int ai = gi * g.ckk() * og;
+            int ai = accOff + gi * og * g.ckk();
             if (g.pointwise()) {
-                Gemm.sgemm(false, true, g.cg(), og, plane, 1f, x, xi, plane, dy, dyi, plane, 1f, acc, ai, og);
+                Gemm.sgemm(false, true, og, g.cg(), plane, 1f, dy, dyi, plane, x, xi, plane, beta, acc, ai, g.ckk());
                 continue;
             }
             ImagePanel panel = prepare(g, g.padTop(), g.padLeft(), x, xi, s);
+            panel.transposed = true;
             // dy spread over the phase width with zeros past each output row, so the windows
             // computed there add nothing.
             int wq = phaseW(g);
@@ -320,8 +306,7 @@ public final class Conv2dKernel {
                     }
                 }
             }
-            Gemm.product(false, g.ckk(), og, cols, 1f, panel.src, 0, 0, panel.rowOff,
-                    Gemm.matrix(true, spread, 0, cols), 1f, acc, ai, og);
+            Gemm.product(false, og, g.ckk(), cols, 1f, spread, 0, cols, panel, beta, acc, ai, g.ckk());
         }
     }
 
@@ -463,6 +448,7 @@ public final class Conv2dKernel {
         ImagePanel panel = s.panel;
         panel.src = image;
         panel.rowOff = rows;
+        panel.transposed = false;
         return panel;
     }
 
@@ -475,6 +461,9 @@ public final class Conv2dKernel {
         int w = g.w();
         for (int a = 0; a < sh; a++) {
             for (int b = 0; b < sw; b++) {
+                if (!tapInPhase(g.kh(), g.dilationH(), sh, a) || !tapInPhase(g.kw(), g.dilationW(), sw, b)) {
+                    continue; // no tap reads this phase (a 1x1 strided kernel reads only the first)
+                }
                 int base = dst0 + (a * sw + b) * hq * wq;
                 // phase column q reads image column q*sw + b - padLeft: those inside [0, w)
                 int qLo = Math.min(wq, Math.max(0, ceilDiv(padLeft - b, sw)));
@@ -499,6 +488,16 @@ public final class Conv2dKernel {
                 }
             }
         }
+    }
+
+    /** Whether some tap {@code k < taps} has {@code k * dilation % stride == phase}. */
+    private static boolean tapInPhase(int taps, int dilation, int stride, int phase) {
+        for (int k = 0; k < taps && k < stride; k++) {
+            if (k * dilation % stride == phase) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@code ceil(a / b)} for {@code b > 0} and any sign of {@code a}. */

@@ -135,7 +135,7 @@ public final class Gemm {
                     b, bOff, transB ? 1 : ldb, beta, c, cOff, ldc);
             return;
         }
-        product(transA, m, n, k, alpha, a, aOff, lda, null, matrix(transB, b, bOff, ldb), beta, c, cOff, ldc);
+        product(transA, m, n, k, alpha, a, aOff, lda, matrix(transB, b, bOff, ldb), beta, c, cOff, ldc);
     }
 
     /** A stored, row-major {@code B} (or its transpose) as a {@link PanelSource}. */
@@ -168,12 +168,8 @@ public final class Gemm {
      * over the pool (unless already on it) into row or column bands, whichever divides more
      * evenly. Arguments are as for {@link #sgemm} and are not checked: callers in this package
      * guarantee them. Never takes the matrix-vector shortcut, which needs a stored B.
-     *
-     * @param aRows when not null (and A not transposed), row {@code i} of A starts at
-     *     {@code aOff + aRows[i]} instead of {@code aOff + i * lda}: a convolution's image read as
-     *     its column matrix, each kernel tap a shifted view of the padded image
      */
-    static void product(boolean transA, int m, int n, int k, float alpha, float[] a, int aOff, int lda, int[] aRows,
+    static void product(boolean transA, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
                         PanelSource b, float beta, float[] c, int cOff, int ldc) {
         if (m == 0 || n == 0) {
             return;
@@ -185,7 +181,7 @@ public final class Gemm {
         int threads = Parallel.threads();
         long work = (long) m * n * k;
         if (threads == 1 || work < 2 * MIN_TASK_WORK || ForkJoinTask.inForkJoinPool()) {
-            block(null, transA, 0, m, 0, n, k, alpha, a, aOff, lda, aRows, b, beta, c, cOff, ldc);
+            block(null, transA, 0, m, 0, n, k, alpha, a, aOff, lda, b, beta, c, cOff, ldc);
             return;
         }
         int rowUnits = (m + MR - 1) / MR;
@@ -193,11 +189,11 @@ public final class Gemm {
         if (waste(rowUnits, threads) <= waste(colUnits, threads)) {
             int grain = (int) Math.max(1, MIN_TASK_WORK / ((long) MR * n * k));
             Parallel.forRange(rowUnits, grain, (from, to) -> block(null, transA,
-                    from * MR, Math.min(m, to * MR), 0, n, k, alpha, a, aOff, lda, aRows, b, beta, c, cOff, ldc));
+                    from * MR, Math.min(m, to * MR), 0, n, k, alpha, a, aOff, lda, b, beta, c, cOff, ldc));
         } else {
             int grain = (int) Math.max(1, MIN_TASK_WORK / ((long) NR * m * k));
             Parallel.forRange(colUnits, grain, (from, to) -> block(null, transA,
-                    0, m, from * NR, Math.min(n, to * NR), k, alpha, a, aOff, lda, aRows, b, beta, c, cOff, ldc));
+                    0, m, from * NR, Math.min(n, to * NR), k, alpha, a, aOff, lda, b, beta, c, cOff, ldc));
         }
     }
 
@@ -232,7 +228,7 @@ public final class Gemm {
     static Packed pack(boolean transA, int m, int k, float alpha, float[] a, int aOff, int lda) {
         Packed p = new Packed(m, k);
         for (int pc = 0, blk = 0; pc < k; pc += p.kStep, blk++) {
-            packA(transA, alpha, a, aOff, lda, null, 0, m, pc, Math.min(p.kStep, k - pc), p.data, p.blockOffset(blk));
+            packA(transA, alpha, a, aOff, lda, 0, m, pc, Math.min(p.kStep, k - pc), p.data, p.blockOffset(blk));
         }
         return p;
     }
@@ -251,7 +247,7 @@ public final class Gemm {
         int threads = Parallel.threads();
         long work = (long) m * n * k;
         if (threads == 1 || work < 2 * MIN_TASK_WORK || ForkJoinTask.inForkJoinPool()) {
-            block(a, false, 0, m, 0, n, k, 1f, null, 0, 0, null, b, beta, c, cOff, ldc);
+            block(a, false, 0, m, 0, n, k, 1f, null, 0, 0, b, beta, c, cOff, ldc);
             return;
         }
         int rowUnits = (m + MR - 1) / MR;
@@ -259,11 +255,11 @@ public final class Gemm {
         if (waste(rowUnits, threads) <= waste(colUnits, threads)) {
             int grain = (int) Math.max(1, MIN_TASK_WORK / ((long) MR * n * k));
             Parallel.forRange(rowUnits, grain, (from, to) -> block(a, false,
-                    from * MR, Math.min(m, to * MR), 0, n, k, 1f, null, 0, 0, null, b, beta, c, cOff, ldc));
+                    from * MR, Math.min(m, to * MR), 0, n, k, 1f, null, 0, 0, b, beta, c, cOff, ldc));
         } else {
             int grain = (int) Math.max(1, MIN_TASK_WORK / ((long) NR * m * k));
             Parallel.forRange(colUnits, grain, (from, to) -> block(a, false,
-                    0, m, from * NR, Math.min(n, to * NR), k, 1f, null, 0, 0, null, b, beta, c, cOff, ldc));
+                    0, m, from * NR, Math.min(n, to * NR), k, 1f, null, 0, 0, b, beta, c, cOff, ldc));
         }
     }
 
@@ -275,7 +271,7 @@ public final class Gemm {
 
     /** Serial product of the band {@code C[m0..m1)[n0..n1)}, with A packed beforehand when {@code pa} is not null. */
     private static void block(Packed pa, boolean transA, int m0, int m1, int n0, int n1, int k,
-                              float alpha, float[] a, int aOff, int lda, int[] aRows, PanelSource b,
+                              float alpha, float[] a, int aOff, int lda, PanelSource b,
                               float beta, float[] c, int cOff, int ldc) {
         Scratch s = SCRATCH.get();
         if (beta != 0f && beta != 1f) {
@@ -293,7 +289,7 @@ public final class Gemm {
             int kPadded = kStep * roundUp(mc0, MR);
             float[] ap = pa != null ? pa.data : s.aAll(kBlocks * kPadded);
             for (int pc = 0, blk = 0; pc < k && pa == null; pc += kStep, blk++) {
-                packA(transA, alpha, a, aOff, lda, aRows, m0, mc0, pc, Math.min(kStep, k - pc), ap, blk * kPadded);
+                packA(transA, alpha, a, aOff, lda, m0, mc0, pc, Math.min(kStep, k - pc), ap, blk * kPadded);
             }
             float[] bp = s.b(kStep * NARROW_NC);
             for (int jc = n0; jc < n1; jc += NARROW_NC) {
@@ -322,7 +318,7 @@ public final class Gemm {
                         macro(mc, nc, kc, pa.data, pa.blockOffset(blk) + ic * kc, bp, overwrite,
                                 c, cOff + ic * ldc + jc, ldc, s.tile);
                     } else {
-                        packA(transA, alpha, a, aOff, lda, aRows, ic, mc, pc, kc, s.a, 0);
+                        packA(transA, alpha, a, aOff, lda, ic, mc, pc, kc, s.a, 0);
                         macro(mc, nc, kc, s.a, 0, bp, overwrite, c, cOff + ic * ldc + jc, ldc, s.tile);
                     }
                 }
@@ -340,7 +336,7 @@ public final class Gemm {
      * sliver so the micro-kernel never needs a row count. Alpha is applied here, to m x k values,
      * rather than to every tile of C.
      */
-    private static void packA(boolean transA, float alpha, float[] a, int aOff, int lda, int[] aRows,
+    private static void packA(boolean transA, float alpha, float[] a, int aOff, int lda,
                               int i0, int mc, int p0, int kc, float[] ap, int apOff) {
         for (int s = 0; s < mc; s += MR) {
             int rows = Math.min(MR, mc - s);
@@ -359,11 +355,11 @@ public final class Gemm {
             } else if (rows == MR) {
                 // Five read streams and one sequential write: the common case, unrolled by hand
                 // (MR is 5) since C2 will not interleave the rows itself.
-                int s0 = rowStart(aOff, lda, aRows, i0 + s) + p0;
-                int s1 = rowStart(aOff, lda, aRows, i0 + s + 1) + p0;
-                int s2 = rowStart(aOff, lda, aRows, i0 + s + 2) + p0;
-                int s3 = rowStart(aOff, lda, aRows, i0 + s + 3) + p0;
-                int s4 = rowStart(aOff, lda, aRows, i0 + s + 4) + p0;
+                int s0 = aOff + (i0 + s) * lda + p0;
+                int s1 = aOff + (i0 + s + 1) * lda + p0;
+                int s2 = aOff + (i0 + s + 2) * lda + p0;
+                int s3 = aOff + (i0 + s + 3) * lda + p0;
+                int s4 = aOff + (i0 + s + 4) * lda + p0;
                 for (int p = 0, d = base; p < kc; p++, d += MR) {
                     ap[d] = alpha * a[s0 + p];
                     ap[d + 1] = alpha * a[s1 + p];
@@ -373,7 +369,7 @@ public final class Gemm {
                 }
             } else {
                 for (int r = 0; r < rows; r++) {
-                    int src = rowStart(aOff, lda, aRows, i0 + s + r) + p0;
+                    int src = aOff + (i0 + s + r) * lda + p0;
                     for (int p = 0; p < kc; p++) {
                         ap[base + p * MR + r] = alpha * a[src + p];
                     }
@@ -385,10 +381,6 @@ public final class Gemm {
                 }
             }
         }
-    }
-
-    private static int rowStart(int aOff, int lda, int[] aRows, int i) {
-        return aOff + (aRows == null ? i * lda : aRows[i]);
     }
 
     /**
