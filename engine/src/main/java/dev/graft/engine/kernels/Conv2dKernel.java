@@ -38,6 +38,8 @@ public final class Conv2dKernel {
         float[] grad = new float[0];
         float[] weight = new float[0];
         float[] band = new float[0];
+        float[] packed = new float[0];
+        float[] packedRows = new float[0];
         int[] rows = new int[0];
     }
 
@@ -63,7 +65,9 @@ public final class Conv2dKernel {
     public static void forward(Conv2dGeometry g, float[] x, int xOff, float[] weight, int wOff,
                                float[] bias, int bOff, float[] y, int yOff) {
         check("conv2d", g, x, xOff, weight, wOff, y, yOff);
-        forward(g, x, xOff, Conv2dWeights.of(g, weight, wOff), bias, bOff, y, yOff);
+        Scratch s = SCRATCH.get();
+        s.packed = grow(s.packed, Conv2dWeights.size(g));
+        forward(g, x, xOff, Conv2dWeights.into(g, weight, wOff, s.packed), bias, bOff, y, yOff);
     }
 
     /**
@@ -136,7 +140,8 @@ public final class Conv2dKernel {
             Conv2dGeometry t = new Conv2dGeometry(g.n(), g.o(), g.oh(), g.ow(), g.c(), g.kh(), g.kw(), 1, 1, 0, 0,
                     g.dilationH(), g.dilationW(), g.groups(), g.h(), g.w());
             convolve(t, g.dilationH() * (g.kh() - 1) - g.padTop(), g.dilationW() * (g.kw() - 1) - g.padLeft(),
-                    dy, dyOff, Conv2dWeights.of(t, flipped, 0), null, 0, dx, dxOff);
+                    dy, dyOff, Conv2dWeights.into(t, flipped, 0, s.packed = grow(s.packed, Conv2dWeights.size(t))),
+                    null, 0, dx, dxOff);
         } else {
             stridedInputGrad(g, dy, dyOff, weight, wOff, dx, dxOff);
         }
@@ -322,8 +327,12 @@ public final class Conv2dKernel {
         if (g.n() >= Parallel.threads()) {
             // weightᵀ packed once per group for every image and band
             Gemm.Packed[] transposed = new Gemm.Packed[g.groups()];
+            int per = Gemm.packedSize(g.ckk(), g.og());
+            Scratch caller = SCRATCH.get();
+            float[] buffer = caller.packed = grow(caller.packed, g.groups() * per);
             for (int gi = 0; gi < g.groups(); gi++) {
-                transposed[gi] = Gemm.pack(true, g.ckk(), g.og(), 1f, weight, wOff + gi * g.og() * g.ckk(), g.ckk());
+                transposed[gi] = Gemm.pack(true, g.ckk(), g.og(), 1f, weight, wOff + gi * g.og() * g.ckk(), g.ckk(),
+                        buffer, gi * per);
             }
             Parallel.forRange(g.n(), 1, (from, to) -> {
                 Scratch s = SCRATCH.get();
@@ -340,9 +349,12 @@ public final class Conv2dKernel {
                 int image = img;
                 int group = gi;
                 Parallel.forRange(g.cg(), 1, (from, to) -> {
-                    Gemm.Packed rows = Gemm.pack(true, (to - from) * kk, g.og(), 1f, weight,
-                            wOff + group * g.og() * g.ckk() + from * kk, g.ckk());
-                    foldChannels(g, dy, dyOff, rows, dx, dxOff, image, group, from, to, SCRATCH.get());
+                    Scratch s = SCRATCH.get();
+                    int rows = (to - from) * kk;
+                    s.packedRows = grow(s.packedRows, Gemm.packedSize(rows, g.og()));
+                    Gemm.Packed packed = Gemm.pack(true, rows, g.og(), 1f, weight,
+                            wOff + group * g.og() * g.ckk() + from * kk, g.ckk(), s.packedRows, 0);
+                    foldChannels(g, dy, dyOff, packed, dx, dxOff, image, group, from, to, s);
                 });
             }
         }

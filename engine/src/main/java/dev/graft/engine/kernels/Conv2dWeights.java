@@ -41,12 +41,24 @@ public final class Conv2dWeights {
         Objects.requireNonNull(g, "conv2d: geometry is null");
         Objects.requireNonNull(weight, "conv2d: weight array is null");
         Checks.block("conv2d", "weight", weight.length, wOff, g.weightSize());
+        return into(g, weight, wOff, g.depthwise() ? null : new float[size(g)]);
+    }
+
+    /** Floats the packed weights of {@code g} take (0 for depthwise). */
+    static int size(Conv2dGeometry g) {
+        return g.depthwise() ? 0 : Math.multiplyExact(g.groups(), Gemm.packedSize(g.og(), g.ckk()));
+    }
+
+    /** Packs into {@code buffer} (at least {@link #size} floats), which the result then refers to. */
+    static Conv2dWeights into(Conv2dGeometry g, float[] weight, int wOff, float[] buffer) {
         if (g.depthwise()) {
             return new Conv2dWeights(g, wOff, null, weight);
         }
+        int per = Gemm.packedSize(g.og(), g.ckk());
         Gemm.Packed[] packed = new Gemm.Packed[g.groups()];
         for (int gi = 0; gi < g.groups(); gi++) {
-            packed[gi] = Gemm.pack(false, g.og(), g.ckk(), 1f, weight, wOff + gi * g.og() * g.ckk(), g.ckk());
+            packed[gi] = Gemm.pack(false, g.og(), g.ckk(), 1f, weight, wOff + gi * g.og() * g.ckk(), g.ckk(),
+                    buffer, gi * per);
         }
         return new Conv2dWeights(g, wOff, packed, null);
     }

@@ -205,28 +205,45 @@ public final class Gemm {
      */
     static final class Packed {
         final float[] data;
+        final int base;
         final int m;
         final int k;
         final int kStep;
         final int rowsPadded;
 
-        private Packed(int m, int k) {
+        private Packed(int m, int k, float[] data, int base) {
             this.m = m;
             this.k = k;
-            int kBlocks = Math.max(1, (k + KC - 1) / KC);
-            this.kStep = Math.max(1, (k + kBlocks - 1) / kBlocks);
+            this.kStep = depthStep(k);
             this.rowsPadded = roundUp(m, MR);
-            this.data = new float[Math.toIntExact((long) kBlocks * kStep * rowsPadded)];
+            this.data = data;
+            this.base = base;
         }
 
         int blockOffset(int blk) {
-            return blk * kStep * rowsPadded;
+            return base + blk * kStep * rowsPadded;
         }
     }
 
-    /** Packs {@code alpha * op(A)} ({@code m x k}) for {@link #product(Packed, int, PanelSource, float, float[], int, int)}. */
-    static Packed pack(boolean transA, int m, int k, float alpha, float[] a, int aOff, int lda) {
-        Packed p = new Packed(m, k);
+    /** Depth of each block when {@code k} is cut into equal blocks of at most {@link #KC}. */
+    private static int depthStep(int k) {
+        int kBlocks = Math.max(1, (k + KC - 1) / KC);
+        return Math.max(1, (k + kBlocks - 1) / kBlocks);
+    }
+
+    /** Floats {@link #pack} needs for an {@code m x k} matrix. */
+    static int packedSize(int m, int k) {
+        int kStep = depthStep(k);
+        int kBlocks = Math.max(1, (k + kStep - 1) / kStep);
+        return Math.toIntExact((long) kBlocks * kStep * roundUp(m, MR));
+    }
+
+    /**
+     * Packs {@code alpha * op(A)} ({@code m x k}) for {@link #product(Packed, int, PanelSource, float, float[], int, int)}
+     * into {@code into} from {@code base}, which must hold {@link #packedSize} floats from there.
+     */
+    static Packed pack(boolean transA, int m, int k, float alpha, float[] a, int aOff, int lda, float[] into, int base) {
+        Packed p = new Packed(m, k, into, base);
         for (int pc = 0, blk = 0; pc < k; pc += p.kStep, blk++) {
             packA(transA, alpha, a, aOff, lda, 0, m, pc, Math.min(p.kStep, k - pc), p.data, p.blockOffset(blk));
         }
