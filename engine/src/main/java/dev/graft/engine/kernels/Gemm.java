@@ -178,23 +178,8 @@ public final class Gemm {
             scale(m, n, beta, c, cOff, ldc);
             return;
         }
-        int threads = Parallel.threads();
-        long work = (long) m * n * k;
-        if (threads == 1 || work < 2 * MIN_TASK_WORK || ForkJoinTask.inForkJoinPool()) {
-            block(null, transA, 0, m, 0, n, k, alpha, a, aOff, lda, b, beta, c, cOff, ldc);
-            return;
-        }
-        int rowUnits = (m + MR - 1) / MR;
-        int colUnits = (n + NR - 1) / NR;
-        if (waste(rowUnits, threads) <= waste(colUnits, threads)) {
-            int grain = (int) Math.max(1, MIN_TASK_WORK / ((long) MR * n * k));
-            Parallel.forRange(rowUnits, grain, (from, to) -> block(null, transA,
-                    from * MR, Math.min(m, to * MR), 0, n, k, alpha, a, aOff, lda, b, beta, c, cOff, ldc));
-        } else {
-            int grain = (int) Math.max(1, MIN_TASK_WORK / ((long) NR * m * k));
-            Parallel.forRange(colUnits, grain, (from, to) -> block(null, transA,
-                    0, m, from * NR, Math.min(n, to * NR), k, alpha, a, aOff, lda, b, beta, c, cOff, ldc));
-        }
+        split(m, n, k, (m0, m1, n0, n1) ->
+                block(null, transA, m0, m1, n0, n1, k, alpha, a, aOff, lda, b, beta, c, cOff, ldc));
     }
 
     /**
@@ -261,22 +246,36 @@ public final class Gemm {
             scale(m, n, beta, c, cOff, ldc);
             return;
         }
+        split(m, n, k, (m0, m1, n0, n1) ->
+                block(a, false, m0, m1, n0, n1, k, 1f, null, 0, 0, b, beta, c, cOff, ldc));
+    }
+
+    /** One band {@code C[m0..m1)[n0..n1)} of a product. */
+    @FunctionalInterface
+    private interface Band {
+        void run(int m0, int m1, int n0, int n1);
+    }
+
+    /**
+     * Runs {@code band} over all of C: on this thread when the product is small, the pool has one
+     * thread or this already is a pool thread; else over row or column bands, whichever divides
+     * more evenly.
+     */
+    private static void split(int m, int n, int k, Band band) {
         int threads = Parallel.threads();
         long work = (long) m * n * k;
         if (threads == 1 || work < 2 * MIN_TASK_WORK || ForkJoinTask.inForkJoinPool()) {
-            block(a, false, 0, m, 0, n, k, 1f, null, 0, 0, b, beta, c, cOff, ldc);
+            band.run(0, m, 0, n);
             return;
         }
         int rowUnits = (m + MR - 1) / MR;
         int colUnits = (n + NR - 1) / NR;
         if (waste(rowUnits, threads) <= waste(colUnits, threads)) {
             int grain = (int) Math.max(1, MIN_TASK_WORK / ((long) MR * n * k));
-            Parallel.forRange(rowUnits, grain, (from, to) -> block(a, false,
-                    from * MR, Math.min(m, to * MR), 0, n, k, 1f, null, 0, 0, b, beta, c, cOff, ldc));
+            Parallel.forRange(rowUnits, grain, (from, to) -> band.run(from * MR, Math.min(m, to * MR), 0, n));
         } else {
             int grain = (int) Math.max(1, MIN_TASK_WORK / ((long) NR * m * k));
-            Parallel.forRange(colUnits, grain, (from, to) -> block(a, false,
-                    0, m, from * NR, Math.min(n, to * NR), k, 1f, null, 0, 0, b, beta, c, cOff, ldc));
+            Parallel.forRange(colUnits, grain, (from, to) -> band.run(0, m, from * NR, Math.min(n, to * NR)));
         }
     }
 
