@@ -3,13 +3,13 @@ package dev.graft.onnx.export;
 import static dev.graft.onnx.export.GraphBuilder.attr;
 
 import com.google.protobuf.CodedOutputStream;
-import dev.graft.engine.GradMode;
 import dev.graft.engine.Tensor;
 import dev.graft.nn.Module;
 import dev.graft.onnx.DataType;
 import dev.graft.onnx.OnnxImporter;
 import dev.graft.onnx.OnnxModel;
 import dev.graft.onnx.TensorInfo;
+import dev.graft.onnx.Value;
 import dev.graft.onnx.ops.OpRegistry;
 import dev.graft.onnx.proto.Dim;
 import dev.graft.onnx.proto.Message;
@@ -24,7 +24,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -95,8 +94,9 @@ public final class OnnxExport {
      * @param model the model
      * @param inputName the name of the file's input
      * @param sampleShape a shape the model accepts, batch dimension first; the file declares the
-     *     batch dimension as the symbolic {@code "N"} and the others as given. The model runs once
-     *     on zeros of this shape (in eval mode, restored afterwards) to find its output shape.
+     *     batch dimension as the symbolic {@code "N"} (its value here does not matter) and the
+     *     others as given. The model runs on zeros at batch sizes 1 and 2 (in eval mode, each
+     *     module's mode restored afterwards) to find its output shape.
      * @return the builder
      */
     public static OnnxExport from(Module model, String inputName, int... sampleShape) {
@@ -282,32 +282,67 @@ public final class OnnxExport {
         var values = graph.initializers();
         g.addImported(nodes, values);
         ElementTypes types = new ElementTypes(inputs, values, nodes);
-        List<TensorInfo> outputs = new ArrayList<>();
-        for (TensorInfo o : graph.outputs()) {
-            outputs.add(o.type() != null ? o : new TensorInfo(o.name(), types.of(o.name()), o.dims()));
-        }
+        List<TensorInfo> declared = graph.outputs();
+        List<List<Dim>> probed = declared.stream().allMatch(o -> o.dims() != null) && heads.isEmpty() ? null
+                : probeGraph(inputs);
         long ir = Math.max(4, graph.irVersion());
         if (heads.isEmpty()) {
+            List<TensorInfo> outputs = new ArrayList<>();
+            for (int i = 0; i < declared.size(); i++) {
+                TensorInfo o = declared.get(i);
+                outputs.add(new TensorInfo(o.name(), o.type() != null ? o.type() : types.of(o.name()),
+                        o.dims() != null || probed == null ? o.dims() : probed.get(i)));
+            }
             if (outputName != null) {
                 if (outputs.size() != 1) {
                     throw new OnnxExportException("outputName needs a single output; the graph has " + graph.outputNames());
                 }
                 TensorInfo o = outputs.get(0);
-                String renamed = name(g, o.name(), false, inputs);
-                outputs = List.of(new TensorInfo(renamed, o.type(), o.dims()));
+                outputs = List.of(new TensorInfo(name(g, o.name(), false, inputs), o.type(), o.dims()));
             }
             return new Parts(ir, graph.opset(), g, inputs, outputs);
         }
-        TensorInfo o = outputs.get(0);
-        Site start = new Site("", graph);
+        TensorInfo o = declared.get(0);
+        DataType type = o.type() != null ? o.type() : types.of(o.name());
         String x = o.name();
-        if (o.type() != null && o.type() != DataType.FLOAT) {
+        if (type != null && type != DataType.FLOAT) {
             // nn modules compute in float32, as OnnxModel.forwardAll hands them its outputs
-            x = g.op(start, "Cast", List.of(x), attr("to", DataType.FLOAT.code()));
+            x = g.op(new Site("", graph), "Cast", List.of(x), attr("to", DataType.FLOAT.code()));
         }
-        ModuleTranslator.Running r = appendHeads(g, new ModuleTranslator.Running(x, o.dims() == null ? -1 : o.dims().size()));
+        int rank = o.dims() != null ? o.dims().size() : probed != null && probed.get(0) != null ? probed.get(0).size() : -1;
+        ModuleTranslator.Running r = appendHeads(g, new ModuleTranslator.Running(x, rank));
         String out = name(g, r.name(), true, inputs);
-        return new Parts(ir, graph.opset(), g, inputs, List.of(new TensorInfo(out, DataType.FLOAT, null)));
+        List<Dim> outDims = probed == null ? null : probed.get(probed.size() - 1);
+        return new Parts(ir, graph.opset(), g, inputs, List.of(new TensorInfo(out, DataType.FLOAT, outDims)));
+    }
+
+    /**
+     * Output shapes of the graph by {@link ShapeProbe} (the graph's outputs, then the head's), or
+     * null when the graph cannot run on zeros: the shapes are then left undeclared, which ONNX
+     * Runtime and graft accept though onnx's checker does not.
+     */
+    private List<List<Dim>> probeGraph(List<TensorInfo> inputs) {
+        List<Module> modules = new ArrayList<>(List.of(graph));
+        modules.addAll(heads);
+        try {
+            return ShapeProbe.probe(modules, inputs, in -> {
+                Map<String, Value> outs = graph.run(in);
+                List<int[]> shapes = new ArrayList<>();
+                for (Value v : outs.values()) {
+                    shapes.add(v.shape());
+                }
+                if (!heads.isEmpty()) {
+                    Tensor x = outs.values().iterator().next().toFloat();
+                    for (Module h : heads) {
+                        x = h.forward(x);
+                    }
+                    shapes.add(x.shape());
+                }
+                return shapes;
+            });
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     private Parts fromModel() {
@@ -318,16 +353,26 @@ public final class OnnxExport {
             dims.add(new Dim(sampleShape[i], null));
         }
         List<TensorInfo> inputs = List.of(new TensorInfo(inputName, DataType.FLOAT, dims));
+        List<Module> modules = new ArrayList<>(List.of(model));
+        modules.addAll(heads);
+        List<Dim> outDims;
+        try {
+            outDims = ShapeProbe.probe(modules, inputs, in -> {
+                Tensor x = in.get(inputName).floatTensor();
+                for (Module m : modules) {
+                    x = m.forward(x);
+                }
+                return List.of(x.shape());
+            }).get(0);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("OnnxExport: the model does not accept input of shape " + dims + ": "
+                    + e.getMessage(), e);
+        }
         g.reserve(List.of(inputName));
         ModuleTranslator.Running r = new ModuleTranslator(g).translate(new Site("", model),
                 new ModuleTranslator.Running(inputName, sampleShape.length));
         r = appendHeads(g, r);
         String out = name(g, r.name(), true, inputs);
-        List<Dim> outDims = new ArrayList<>();
-        int[] shape = sampleOutputShape();
-        for (int i = 0; i < shape.length; i++) {
-            outDims.add(i == 0 ? new Dim(-1, "N") : new Dim(shape[i], null));
-        }
         return new Parts(irVersionFor(opset), opset, g, inputs, List.of(new TensorInfo(out, DataType.FLOAT, outDims)));
     }
 
@@ -366,39 +411,6 @@ public final class OnnxExport {
             g.identity(running, wanted);
         }
         return wanted;
-    }
-
-    /** Runs the model and heads on zeros of the sample shape in eval mode, restoring each module's mode. */
-    private int[] sampleOutputShape() {
-        List<Module> all = new ArrayList<>();
-        all.add(model);
-        all.addAll(heads);
-        Map<Module, Boolean> modes = new LinkedHashMap<>();
-        for (Module m : all) {
-            for (Module sub : m.namedModules().values()) {
-                modes.putIfAbsent(sub, sub.isTraining());
-            }
-        }
-        try (var ignored = GradMode.noGrad()) {
-            Tensor x = Tensor.zeros(sampleShape);
-            for (Module m : all) {
-                m.eval();
-                x = m.forward(x);
-            }
-            return x.shape();
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("OnnxExport: the model does not accept its sample input of shape "
-                    + Arrays.toString(sampleShape) + ": " + e.getMessage(), e);
-        } finally {
-            // parents first, so that a child's own mode wins over its parent's recursive switch
-            for (var e : modes.entrySet()) {
-                if (e.getValue()) {
-                    e.getKey().train();
-                } else {
-                    e.getKey().eval();
-                }
-            }
-        }
     }
 
     /** The IR version released with each opset (ONNX's versioning table), at least 4 so initializers need not be inputs. */
