@@ -18,11 +18,13 @@ import dev.graft.onnx.OnnxModel;
 import dev.graft.onnx.Value;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -62,39 +64,61 @@ final class RoundTrip {
 
     /** Runs the exported bytes in ONNX Runtime on named float or int64 inputs; returns the first output. */
     static Tensor ort(byte[] model, Map<String, Value> inputs) throws OrtException {
+        return ort(model, List.of(inputs)).get(0);
+    }
+
+    /** Runs the bytes in one ONNX Runtime session on each input set; returns the first output of each. */
+    static List<Tensor> ort(byte[] model, List<Map<String, Value>> inputSets) throws OrtException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        Map<String, OnnxTensor> feed = new HashMap<>();
+        List<Tensor> results = new ArrayList<>();
         try (OrtSession s = env.createSession(model, new OrtSession.SessionOptions())) {
-            for (var e : inputs.entrySet()) {
-                long[] shape = Arrays.stream(e.getValue().shape()).asLongStream().toArray();
-                feed.put(e.getKey(), switch (e.getValue().kind()) {
-                    case FLOAT -> OnnxTensor.createTensor(env, FloatBuffer.wrap(e.getValue().floatTensor().toArray()), shape);
-                    case INT -> OnnxTensor.createTensor(env, LongBuffer.wrap(e.getValue().longTensor().toArray()), shape);
-                    default -> throw new IllegalArgumentException("unsupported test input " + e.getValue());
-                });
-            }
-            try (OrtSession.Result r = s.run(feed)) {
-                OnnxTensor out = (OnnxTensor) r.get(0);
-                int[] shape = Arrays.stream(out.getInfo().getShape()).mapToInt(d -> (int) d).toArray();
-                FloatBuffer fb = out.getFloatBuffer();
-                float[] v = new float[fb.remaining()];
-                fb.get(v);
-                return Tensor.of(v, shape);
-            }
-        } finally {
-            for (OnnxTensor t : feed.values()) {
-                t.close();
+            for (Map<String, Value> inputs : inputSets) {
+                Map<String, OnnxTensor> feed = new HashMap<>();
+                try {
+                    for (var e : inputs.entrySet()) {
+                        long[] shape = Arrays.stream(e.getValue().shape()).asLongStream().toArray();
+                        feed.put(e.getKey(), switch (e.getValue().kind()) {
+                            case FLOAT -> OnnxTensor.createTensor(env, FloatBuffer.wrap(e.getValue().floatTensor().toArray()),
+                                    shape);
+                            case INT -> OnnxTensor.createTensor(env, LongBuffer.wrap(e.getValue().longTensor().toArray()),
+                                    shape);
+                            default -> throw new IllegalArgumentException("unsupported test input " + e.getValue());
+                        });
+                    }
+                    try (OrtSession.Result r = s.run(feed)) {
+                        OnnxTensor out = (OnnxTensor) r.get(0);
+                        int[] shape = Arrays.stream(out.getInfo().getShape()).mapToInt(d -> (int) d).toArray();
+                        FloatBuffer fb = out.getFloatBuffer();
+                        float[] v = new float[fb.remaining()];
+                        fb.get(v);
+                        results.add(Tensor.of(v, shape));
+                    }
+                } finally {
+                    for (OnnxTensor t : feed.values()) {
+                        t.close();
+                    }
+                }
             }
         }
+        return results;
     }
 
     /** Runs graft's importer on the exported bytes, in eval mode; returns the first output. */
     static Tensor graft(byte[] model, Map<String, Value> inputs) {
+        return graft(model, List.of(inputs)).get(0);
+    }
+
+    /** Imports the bytes once and runs them, in eval mode, on each input set; returns the first output of each. */
+    static List<Tensor> graft(byte[] model, List<Map<String, Value>> inputSets) {
         OnnxModel m = OnnxImporter.load(model);
         m.eval();
+        List<Tensor> results = new ArrayList<>();
         try (var ignored = GradMode.noGrad()) {
-            return m.run(inputs).get(m.outputNames().get(0)).floatTensor();
+            for (Map<String, Value> inputs : inputSets) {
+                results.add(m.run(inputs).get(m.outputNames().get(0)).floatTensor());
+            }
         }
+        return results;
     }
 
     /**
@@ -104,28 +128,21 @@ final class RoundTrip {
      * @return the largest relative difference seen
      */
     static double check(String what, byte[] model, List<Map<String, Value>> inputSets,
-                        java.util.function.Function<Map<String, Value>, Tensor> expected) throws OrtException {
+                        Function<Map<String, Value>, Tensor> expected) throws OrtException {
+        List<Tensor> viaOrt = ort(model, inputSets);
+        List<Tensor> viaGraft = graft(model, inputSets);
         double worst = 0;
-        for (Map<String, Value> in : inputSets) {
+        for (int i = 0; i < inputSets.size(); i++) {
+            Map<String, Value> in = inputSets.get(i);
             Tensor want;
             try (var ignored = GradMode.noGrad()) {
                 want = expected.apply(in);
             }
             String label = what + " at input shape " + Arrays.toString(in.values().iterator().next().shape());
-            Tensor viaOrt = ort(model, in);
-            worst = Math.max(worst, assertClose(label + " (ONNX Runtime)", want.toArray(), want.shape(), viaOrt.toArray(),
-                    viaOrt.shape(), TOL));
-            Tensor viaGraft = graft(model, in);
+            worst = Math.max(worst, assertClose(label + " (ONNX Runtime)", want.toArray(), want.shape(),
+                    viaOrt.get(i).toArray(), viaOrt.get(i).shape(), TOL));
             worst = Math.max(worst, assertClose(label + " (graft importer)", want.toArray(), want.shape(),
-                    viaGraft.toArray(), viaGraft.shape(), TOL));
-        }
-        if (System.getProperty("export.dump") != null) {
-            System.out.println("DUMP " + what + " worst " + worst);
-            try {
-                java.nio.file.Files.write(java.nio.file.Path.of(System.getProperty("export.dump"), what.replaceAll("[^A-Za-z0-9]+", "_") + ".onnx"), model);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
+                    viaGraft.get(i).toArray(), viaGraft.get(i).shape(), TOL));
         }
         return worst;
     }
