@@ -89,7 +89,8 @@ public final class OnnxExport {
     }
 
     /**
-     * Starts from a pure nn model (trained from scratch, say) with one float input.
+     * Starts from a pure nn model (trained from scratch, say) with one float input. An
+     * {@link OnnxModel} passed here is exported as by {@link #from(OnnxModel)}, with its own inputs.
      *
      * @param model the model
      * @param inputName the name of the file's input
