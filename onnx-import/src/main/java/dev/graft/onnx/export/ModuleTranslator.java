@@ -140,9 +140,11 @@ final class ModuleTranslator {
         }
         if (m instanceof AvgPool2d p) {
             List<AttributeDef> attrs = new ArrayList<>(List.of(pool(site, p.spec())));
-            attrs.add(attr("count_include_pad", p.countIncludePad() ? 1 : 0));
-            return new Running(g.op(site, "AveragePool", List.of(x.name()),
-                    attrs.toArray(AttributeDef[]::new)), 4);
+            // without padding both divisor rules agree; ONNX Runtime would divide a window hanging over the edge
+            // in ceil mode by the whole kernel, where PyTorch and graft count only the part inside
+            boolean countPad = p.countIncludePad() && !p.spec().ceilMode();
+            attrs.add(attr("count_include_pad", countPad ? 1 : 0));
+            return new Running(g.op(site, "AveragePool", List.of(x.name()), attrs.toArray(AttributeDef[]::new)), 4);
         }
         if (m instanceof AdaptiveAvgPool2d a) {
             if (a.outputHeight() != 1 || a.outputWidth() != 1) {
@@ -275,6 +277,13 @@ final class ModuleTranslator {
                 ints("strides", s.strideH(), s.strideW()), ints("pads", s.padTop(), s.padLeft(), s.padBottom(), s.padRight())));
         if (s.ceilMode()) {
             g.requireOpset(site, 10, "ceil mode pooling");
+            boolean padded = s.padTop() + s.padLeft() + s.padBottom() + s.padRight() > 0;
+            if (padded || s.strideH() > s.kernelH() || s.strideW() > s.kernelW()) {
+                // PyTorch and graft drop a last window that would start in the end padding; ONNX Runtime keeps it
+                throw new OnnxExportException(site.describe() + ": ceil-mode pooling with padding or a stride above the"
+                        + " kernel has no portable ONNX form (runtimes disagree on a last window starting in the"
+                        + " padding); use floor mode or no padding, got " + s);
+            }
             attrs.add(attr("ceil_mode", 1));
         }
         return attrs.toArray(AttributeDef[]::new);

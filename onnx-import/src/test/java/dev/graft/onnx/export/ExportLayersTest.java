@@ -110,7 +110,10 @@ class ExportLayersTest {
                 img("AvgPool2d", r -> new AvgPool2d(3, 2, 1)),
                 img("AvgPool2d excluding padding", r -> new AvgPool2d(new Pool2dSpec(3, 2, 2, 1, 1, 0, 1, 1, false), false)),
                 img("AdaptiveAvgPool2d(1) and Flatten", r -> new Sequential(new AdaptiveAvgPool2d(1), new Flatten())),
-                img("Flatten", r -> new Flatten()));
+                img("Flatten", r -> new Flatten()),
+                img("AvgPool2d ceil mode", r -> new AvgPool2d(new Pool2dSpec(3, 3, 2, 2, 0, 0, 0, 0, true), true), 10),
+                img("AvgPool2d ceil mode excluding padding",
+                        r -> new AvgPool2d(new Pool2dSpec(2, 3, 2, 2, 0, 0, 0, 0, true), false), 10));
         List<Arguments> out = new ArrayList<>();
         for (Case c : cases) {
             for (int opset : OPSETS) {
