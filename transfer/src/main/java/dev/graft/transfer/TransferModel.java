@@ -6,7 +6,10 @@ import dev.graft.nn.Module;
 import dev.graft.nn.Parameter;
 import dev.graft.onnx.OnnxModel;
 import dev.graft.onnx.TensorInfo;
+import dev.graft.onnx.export.OnnxExport;
 import dev.graft.onnx.proto.Dim;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -101,6 +104,22 @@ public final class TransferModel extends Module {
     /** @return the tensor the pretrained graph was cut at, or null for a model built with {@link #of} */
     public String cutTensor() {
         return cutTensor;
+    }
+
+    /**
+     * Writes the model (backbone with its current weights, then the head, in inference mode) as
+     * one ONNX file whose output is named {@code logits}; ONNX Runtime and graft load it alike.
+     *
+     * @param out the file to write, replaced atomically
+     * @throws IOException if it cannot be written
+     * @throws IllegalStateException if the backbone is not an imported ONNX graph
+     */
+    public void exportOnnx(Path out) throws IOException {
+        if (!(backbone instanceof OnnxModel graph)) {
+            throw new IllegalStateException("only a model whose backbone is an imported ONNX graph can be exported "
+                    + "(this backbone is a " + backbone.getClass().getSimpleName() + ")");
+        }
+        OnnxExport.from(graph).then(head).outputName("logits").write(out);
     }
 
     /** @return the backbone's weight layers, in order; see {@link BackboneLayer} */
