@@ -46,12 +46,13 @@ final class ExportCommand implements Command {
     @Override
     public int run(List<String> args, PrintStream out) throws UsageException {
         Options o = Options.parse(this, args, Set.of("model", "out", "cut", "output-name"), Set.of("flatten"));
-        ModelSource source = ModelSource.load(o.required("model"));
+        String modelSpec = o.required("model");
         Path file = o.requiredPath("out");
         String outputName = o.string("output-name", null);
         if (outputName != null && outputName.isBlank()) {
             throw o.error("--output-name needs a non-empty name");
         }
+        ModelSource source = ModelSource.load(modelSpec);
         OnnxModel model = source.model();
         String cut = o.string("cut", null);
         if (cut == null) {

@@ -71,7 +71,8 @@ final class ProgressListener implements TrainingListener {
             epochIndex = Integer.parseInt(kn[0]);
             epochCount = Integer.parseInt(kn[1]);
         }
-        if (!kind.equals(phaseKind)) {
+        // The remaining time extrapolates from the steps of the phase's epochs so far.
+        if (!kind.equals(phaseKind) || epochIndex == 1) {
             phaseKind = kind;
             kindStart = System.nanoTime();
             kindSteps = 0;
