@@ -12,6 +12,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.graft.engine.Tensor;
 import dev.graft.transfer.data.ImageTransform;
+import dev.graft.transfer.report.FontCheck;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
@@ -34,6 +35,7 @@ class PredictCommandTest {
 
     @BeforeAll
     static void fineTune() throws IOException {
+        FontCheck.require();
         Path model = CliFixtures.shippedModel(dir);
         images = dir.resolve("images");
         CliFixtures.imageFolder(images, 14, 10);

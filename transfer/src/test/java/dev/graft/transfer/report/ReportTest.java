@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,11 @@ class ReportTest {
 
     @TempDir
     Path dir;
+
+    @BeforeAll
+    static void fonts() {
+        FontCheck.require();
+    }
 
     @Test
     void confusionCsvQuotesNamesAndListsRowsByTrueClass() throws IOException {
