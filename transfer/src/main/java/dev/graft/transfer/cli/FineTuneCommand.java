@@ -85,7 +85,10 @@ final class FineTuneCommand implements Command {
                 "  --augment               random resized crops and horizontal flips while training (images)",
                 "  --label-column NAME     the CSV column holding the class (default label)",
                 "  --classes a,b,...       class names for IDX labels 0, 1, ... (default the numbers)",
-                "  --json                  print one JSON object at the end and nothing else on stdout");
+                "  --json                  print one JSON object at the end and nothing else on stdout",
+                "example: graft fine-tune --model demo --data shoes --out models/shoes.onnx --epochs 40 --lr 0.01",
+                "         (shoes/train/<class>/*.png and shoes/test/<class>/*.png; then graft predict --model",
+                "         models/shoes.onnx --input new-photos/)");
     }
 
     @Override

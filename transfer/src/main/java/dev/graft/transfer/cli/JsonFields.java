@@ -69,28 +69,27 @@ final class JsonFields {
 
     /** @return the entry as a list of numbers */
     static float[] floats(Map<?, ?> m, String key, String source) {
-        List<?> l = list(m, key, source);
+        List<Number> l = numbers(m, key, source, false);
         float[] out = new float[l.size()];
         for (int i = 0; i < out.length; i++) {
-            if (!(l.get(i) instanceof Number n)) {
-                throw new IllegalArgumentException(source + ": entry '" + key + "' holds " + l.get(i)
-                        + ", expected numbers");
-            }
-            out[i] = n.floatValue();
+            out[i] = l.get(i).floatValue();
         }
         return out;
     }
 
     /** @return the entry as a list of whole numbers */
     static int[] ints(Map<?, ?> m, String key, String source) {
-        List<?> l = list(m, key, source);
-        int[] out = new int[l.size()];
-        for (int i = 0; i < out.length; i++) {
-            if (!(l.get(i) instanceof Long n)) {
-                throw new IllegalArgumentException(source + ": entry '" + key + "' holds " + l.get(i)
-                        + ", expected whole numbers");
+        return numbers(m, key, source, true).stream().mapToInt(Number::intValue).toArray();
+    }
+
+    private static List<Number> numbers(Map<?, ?> m, String key, String source, boolean whole) {
+        List<Number> out = new ArrayList<>();
+        for (Object o : list(m, key, source)) {
+            if (!(o instanceof Number n) || (whole && !(o instanceof Long))) {
+                throw new IllegalArgumentException(source + ": entry '" + key + "' holds " + o + ", expected "
+                        + (whole ? "whole numbers" : "numbers"));
             }
-            out[i] = n.intValue();
+            out.add(n);
         }
         return out;
     }

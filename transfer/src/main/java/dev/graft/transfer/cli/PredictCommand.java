@@ -5,6 +5,7 @@ import dev.graft.engine.Tensor;
 import dev.graft.nn.checkpoint.Json;
 import dev.graft.onnx.OnnxModel;
 import dev.graft.transfer.data.CsvDataset;
+import dev.graft.transfer.data.ImageFiles;
 import dev.graft.transfer.data.ImageTransform;
 import dev.graft.transfer.data.LoadSummary;
 import dev.graft.transfer.data.TensorDataset;
@@ -21,7 +22,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 
 /**
  * {@code graft predict}: classifies images (or CSV rows) with a model {@code fine-tune} exported,
@@ -29,8 +29,6 @@ import javax.imageio.ImageIO;
  * classes (a {@code test/} split, say), the accuracy is reported too.
  */
 final class PredictCommand implements Command {
-
-    private static final List<String> IMAGE_EXTENSIONS = List.of("png", "jpg", "jpeg", "bmp");
 
     @Override
     public String name() {
@@ -133,20 +131,21 @@ final class PredictCommand implements Command {
     }
 
     private static Inputs images(Path input, Preprocessing.Image pre, Sidecar sidecar) {
-        if (Files.isRegularFile(input) && !isImage(input)) {
-            throw new CommandException(input + " is not an image (" + String.join(", ", IMAGE_EXTENSIONS)
+        if (Files.isRegularFile(input) && !ImageFiles.isImageName(input)) {
+            throw new CommandException(input + " is not an image (" + String.join(", ", ImageFiles.EXTENSIONS)
                     + "); the model was trained on images");
         }
         List<Path> files;
         if (Files.isDirectory(input)) {
             try (Stream<Path> walk = Files.walk(input)) {
-                files = walk.filter(Files::isRegularFile).filter(PredictCommand::isImage)
+                files = walk.filter(Files::isRegularFile).filter(ImageFiles::isImageName)
                         .filter(p -> !hidden(input, p)).sorted().toList();
             } catch (IOException e) {
                 throw new CommandException("cannot list " + input + ": " + e.getMessage(), e);
             }
             if (files.isEmpty()) {
-                throw new CommandException(input + " holds no image files (" + String.join(", ", IMAGE_EXTENSIONS) + ")");
+                throw new CommandException(input + " holds no image files (" + String.join(", ", ImageFiles.EXTENSIONS)
+                        + ")");
             }
         } else {
             files = List.of(input);
@@ -154,25 +153,15 @@ final class PredictCommand implements Command {
         ImageTransform transform = pre.transform();
         Inputs in = new Inputs();
         for (Path file : files) {
-            String problem;
-            try {
-                BufferedImage img = ImageIO.read(file.toFile());
-                if (img == null) {
-                    problem = "no javax.imageio reader recognises its contents";
-                } else if (img.getWidth() < 1 || img.getHeight() < 1) {
-                    problem = "decodes to an empty " + img.getWidth() + "x" + img.getHeight() + " image";
-                } else {
-                    in.tensors.add(transform.toTensor(img));
-                    in.names.add(file.toString());
-                    String folder = file.getParent() == null ? null : file.getParent().getFileName().toString();
-                    boolean labelled = Files.isDirectory(input) && sidecar.classes().contains(folder);
-                    in.truths.add(labelled ? folder : null);
-                    continue;
-                }
-            } catch (IOException | RuntimeException e) {
-                problem = e.getClass().getSimpleName() + ": " + e.getMessage();
+            BufferedImage img = ImageFiles.read(file, in.skipped);
+            if (img == null) {
+                continue;
             }
-            in.skipped.add(new LoadSummary.Skipped(file, problem));
+            in.tensors.add(transform.toTensor(img));
+            in.names.add(file.toString());
+            String folder = file.getParent() == null ? null : file.getParent().getFileName().toString();
+            boolean labelled = Files.isDirectory(input) && sidecar.classes().contains(folder);
+            in.truths.add(labelled ? folder : null);
         }
         if (in.names.isEmpty()) {
             throw new CommandException("none of the " + files.size() + " image files under " + input + " could be read");
@@ -188,12 +177,6 @@ final class PredictCommand implements Command {
             }
         }
         return false;
-    }
-
-    private static boolean isImage(Path p) {
-        String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
-        int dot = name.lastIndexOf('.');
-        return dot > 0 && IMAGE_EXTENSIONS.contains(name.substring(dot + 1));
     }
 
     private static Inputs rows(Path input, Preprocessing.Features pre, Sidecar sidecar) {

@@ -60,9 +60,7 @@ public final class CsvDataset {
             throws IOException {
         BufferedReader in = reader instanceof BufferedReader b ? b : new BufferedReader(reader);
         Header h = readHeader(in, source);
-        List<String> header = h.names();
         Map<String, Integer> columnIndex = h.index();
-        int lineNo = h.lineNo();
         Integer labelIndex = columnIndex.get(labelColumn);
         if (labelIndex == null) {
             throw new MalformedDataException(source + ": no label column '" + labelColumn + "'; columns are " + columnIndex.keySet());
@@ -86,31 +84,8 @@ public final class CsvDataset {
         }
         int[] featureIndex = features.stream().mapToInt(columnIndex::get).toArray();
 
-        List<float[]> rows = new ArrayList<>();
         List<String> labelValues = new ArrayList<>();
-        String line;
-        while ((line = in.readLine()) != null) {
-            lineNo++;
-            if (line.isBlank()) {
-                continue;
-            }
-            List<String> fields = split(line, source, lineNo);
-            if (fields.size() != header.size()) {
-                throw new MalformedDataException(source + ": line " + lineNo + ": " + fields.size() + " fields, expected "
-                        + header.size() + " as in the header");
-            }
-            String label = fields.get(labelIndex).strip();
-            if (label.isEmpty()) {
-                throw new MalformedDataException(source + ": line " + lineNo + ": empty label in column '" + labelColumn + "'");
-            }
-            float[] row = new float[featureIndex.length];
-            for (int f = 0; f < featureIndex.length; f++) {
-                String v = fields.get(featureIndex[f]).strip();
-                row[f] = parseNumber(v, source, lineNo, features.get(f));
-            }
-            rows.add(row);
-            labelValues.add(label);
-        }
+        List<float[]> rows = readRows(in, source, h, featureIndex, features, labelIndex, labelColumn, labelValues);
         if (rows.isEmpty()) {
             throw new MalformedDataException(source + ": header but no data lines");
         }
@@ -162,27 +137,46 @@ public final class CsvDataset {
                 }
                 index[f] = i;
             }
-            List<float[]> rows = new ArrayList<>();
-            int lineNo = h.lineNo();
-            String line;
-            while ((line = in.readLine()) != null) {
-                lineNo++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                List<String> fields = split(line, source, lineNo);
-                if (fields.size() != h.names().size()) {
-                    throw new MalformedDataException(source + ": line " + lineNo + ": " + fields.size()
-                            + " fields, expected " + h.names().size() + " as in the header");
-                }
-                float[] row = new float[index.length];
-                for (int f = 0; f < index.length; f++) {
-                    row[f] = parseNumber(fields.get(index[f]).strip(), source, lineNo, featureColumns.get(f));
-                }
-                rows.add(row);
-            }
+            List<float[]> rows = readRows(in, source, h, index, featureColumns, -1, null, null);
             return rows.toArray(new float[0][]);
         }
+    }
+
+    /**
+     * Reads every data line after the header: the feature columns as numbers and, when
+     * {@code labelIndex >= 0}, that column's text into {@code labels}.
+     */
+    private static List<float[]> readRows(BufferedReader in, String source, Header h, int[] featureIndex,
+                                          List<String> featureNames, int labelIndex, String labelColumn,
+                                          List<String> labels) throws IOException {
+        List<float[]> rows = new ArrayList<>();
+        int lineNo = h.lineNo();
+        String line;
+        while ((line = in.readLine()) != null) {
+            lineNo++;
+            if (line.isBlank()) {
+                continue;
+            }
+            List<String> fields = split(line, source, lineNo);
+            if (fields.size() != h.names().size()) {
+                throw new MalformedDataException(source + ": line " + lineNo + ": " + fields.size() + " fields, expected "
+                        + h.names().size() + " as in the header");
+            }
+            if (labelIndex >= 0) {
+                String label = fields.get(labelIndex).strip();
+                if (label.isEmpty()) {
+                    throw new MalformedDataException(source + ": line " + lineNo + ": empty label in column '"
+                            + labelColumn + "'");
+                }
+                labels.add(label);
+            }
+            float[] row = new float[featureIndex.length];
+            for (int f = 0; f < featureIndex.length; f++) {
+                row[f] = parseNumber(fields.get(featureIndex[f]).strip(), source, lineNo, featureNames.get(f));
+            }
+            rows.add(row);
+        }
+        return rows;
     }
 
     /** A table's header line: the column names, their positions, and the line it was on. */
