@@ -22,6 +22,16 @@ class DeterminismTest {
 
     private static final int RUNS = 500;
 
+    /** The fingerprints of {@link #RUNS} runs in one default (tiered, ending in C2) JVM, shared by both tests. */
+    private static List<String> tiered;
+
+    private static synchronized List<String> tieredRuns() throws IOException, InterruptedException {
+        if (tiered == null) {
+            tiered = probe(RUNS);
+        }
+        return tiered;
+    }
+
     /** Starts {@link DeterminismProbe} with {@code runs} runs and the given JVM options; returns its lines. */
     private static List<String> probe(int runs, String... jvmOptions) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
@@ -44,7 +54,7 @@ class DeterminismTest {
 
     @Test
     void everyRunInOneJvmIsBitIdenticalToTheFirst() throws Exception {
-        List<String> runs = probe(RUNS);
+        List<String> runs = tieredRuns();
         for (int i = 1; i < runs.size(); i++) {
             assertEquals(runs.get(0), runs.get(i), "run " + i + " differs from run 0");
         }
@@ -52,7 +62,7 @@ class DeterminismTest {
 
     @Test
     void interpreterC1AndC2AgreeBitForBit() throws Exception {
-        String c2 = probe(RUNS).get(RUNS - 1);
+        String c2 = tieredRuns().get(RUNS - 1);
         assertEquals(c2, probe(1, "-Xint").get(0), "interpreter vs C2");
         assertEquals(c2, probe(50, "-XX:TieredStopAtLevel=1").get(49), "C1 vs C2");
     }
