@@ -48,13 +48,13 @@ final class ExportCommand implements Command {
         Options o = Options.parse(this, args, Set.of("model", "out", "cut", "output-name"), Set.of("flatten"));
         String modelSpec = o.required("model");
         Path file = o.requiredPath("out");
-        String outputName = o.string("output-name", null);
+        String outputName = o.value("output-name", null);
         if (outputName != null && outputName.isBlank()) {
             throw o.error("--output-name needs a non-empty name");
         }
         ModelSource source = ModelSource.load(modelSpec);
         OnnxModel model = source.model();
-        String cut = o.string("cut", null);
+        String cut = o.value("cut", null);
         if (cut == null) {
             try {
                 cut = CutPoint.find(model).tensorName();

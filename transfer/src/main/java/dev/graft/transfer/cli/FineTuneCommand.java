@@ -297,7 +297,7 @@ final class FineTuneCommand implements Command {
             s.model = o.required("model");
             s.data = o.requiredPath("data");
             s.out = o.requiredPath("out");
-            s.cut = o.string("cut", null);
+            s.cut = o.value("cut", null);
             parseHead(o, s);
             s.epochs = o.intValue("epochs", 30, 1, 1_000_000);
             s.fineTuneEpochs = o.intValue("fine-tune-epochs", 0, 0, 1_000_000);
@@ -357,13 +357,13 @@ final class FineTuneCommand implements Command {
                 }
             }
             s.augment = o.has("augment");
-            s.labelColumn = o.string("label-column", "label");
+            s.labelColumn = o.value("label-column", "label");
             s.classNames = o.words("classes");
             return s;
         }
 
         private static void parseHead(Options o, Settings s) throws UsageException {
-            String head = o.string("head", "linear");
+            String head = o.value("head", "linear");
             if (head.equals("linear")) {
                 return;
             }
@@ -383,7 +383,7 @@ final class FineTuneCommand implements Command {
         }
 
         private static int parseSize(Options o) throws UsageException {
-            String v = o.string("size", null);
+            String v = o.value("size", null);
             if (v == null) {
                 return 0;
             }

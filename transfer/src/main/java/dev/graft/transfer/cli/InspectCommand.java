@@ -78,7 +78,7 @@ final class InspectCommand implements Command {
         params.put("frozen", model.frozenParameterCount());
         params.put("bufferValues", bufferValues);
         r.put("parameters", params);
-        r.put("cut", cut(model, o.string("cut", null), total));
+        r.put("cut", cut(model, o.value("cut", null), total));
         if (o.has("json")) {
             out.println(Json.write(r));
         } else {

@@ -83,7 +83,7 @@ final class Options {
     }
 
     /** @return the option's value, or {@code fallback} if absent */
-    String string(String name, String fallback) {
+    String value(String name, String fallback) {
         List<String> v = values.get(name);
         return v == null ? fallback : v.get(0);
     }
@@ -98,7 +98,7 @@ final class Options {
      * @throws UsageException if it was not given or is empty
      */
     String required(String name) throws UsageException {
-        String v = string(name, null);
+        String v = value(name, null);
         if (v == null) {
             throw new UsageException(command, "option --" + name + " is required");
         }
@@ -134,7 +134,7 @@ final class Options {
      * @throws UsageException if the value is not a whole number
      */
     long longValue(String name, long fallback) throws UsageException {
-        String v = string(name, null);
+        String v = value(name, null);
         if (v == null) {
             return fallback;
         }
@@ -150,7 +150,7 @@ final class Options {
      * @throws UsageException if the value is not a positive number
      */
     float positiveFloat(String name, float fallback) throws UsageException {
-        String v = string(name, null);
+        String v = value(name, null);
         if (v == null) {
             return fallback;
         }
@@ -166,7 +166,7 @@ final class Options {
      * @throws UsageException if the value is not a number in that range
      */
     double fraction(String name, double fallback, double min, double max) throws UsageException {
-        String v = string(name, null);
+        String v = value(name, null);
         if (v == null) {
             return fallback;
         }
@@ -183,7 +183,7 @@ final class Options {
      * @throws UsageException if a part is not a finite number
      */
     float[] floats(String name) throws UsageException {
-        String v = string(name, null);
+        String v = value(name, null);
         if (v == null) {
             return null;
         }
@@ -200,7 +200,7 @@ final class Options {
      * @throws UsageException if a word is empty
      */
     List<String> words(String name) throws UsageException {
-        String v = string(name, null);
+        String v = value(name, null);
         if (v == null) {
             return null;
         }
