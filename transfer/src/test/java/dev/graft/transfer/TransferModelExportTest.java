@@ -51,7 +51,7 @@ class TransferModelExportTest {
                 .mlpHead(16, 0.3).seed(5).build();
         Map<String, Tensor> before = copy(model.stateDict());
         FineTuner.fit(model, train, null, new FineTuneOptions().headEpochs(2).fineTuneEpochs(1).fineTuneLr(1e-2)
-                .batchSize(25).seed(6), TrainingListener.NONE);
+                .batchSize(25).trainBatchNorm(true).seed(6), TrainingListener.NONE);
         assertMoved(before, model.stateDict());
 
         Path file = dir.resolve("classifier.onnx");

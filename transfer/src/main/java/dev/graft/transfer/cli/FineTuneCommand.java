@@ -70,6 +70,8 @@ final class FineTuneCommand implements Command {
                 "  --unfreeze LAST_N|GLOB  what fine-tuning trains: the last N weight layers, or parameters matching",
                 "                          a glob such as 'conv3*' (repeatable; default: the whole backbone)",
                 "  --gradual               unfreeze one more layer per stage, last first (needs --unfreeze N)",
+                "  --train-batch-norm      fine-tuning also trains the backbone's batch norms, on batch statistics",
+                "                          (default: they keep their pretrained statistics, in inference mode)",
                 "  --lr X                  head-only learning rate (default 0.003)",
                 "  --fine-tune-lr X        fine-tuning learning rate of the head; the backbone gets a tenth (default 0.001)",
                 "  --batch N               examples per step (default 32)",
@@ -97,7 +99,7 @@ final class FineTuneCommand implements Command {
                 Set.of("model", "data", "out", "cut", "head", "epochs", "fine-tune-epochs", "lr", "fine-tune-lr",
                         "batch", "val-fraction", "patience", "seed", "size", "resize", "mean", "std", "label-column",
                         "classes"),
-                Set.of("gradual", "augment", "json"), Set.of("unfreeze"));
+                Set.of("gradual", "train-batch-norm", "augment", "json"), Set.of("unfreeze"));
         Settings s = Settings.parse(o);
         boolean json = o.has("json");
         IMAGE_LOG.setLevel(Level.OFF);
@@ -278,6 +280,7 @@ final class FineTuneCommand implements Command {
         int unfreezeLast;
         List<String> unfreezeGlobs = new ArrayList<>();
         boolean gradual;
+        boolean trainBatchNorm;
         float lr;
         float fineTuneLr;
         int batch;
@@ -320,8 +323,10 @@ final class FineTuneCommand implements Command {
                 throw o.error("--unfreeze takes either a number of layers or name globs, not both");
             }
             s.gradual = o.has("gradual");
-            if (s.fineTuneEpochs == 0 && (!o.values("unfreeze").isEmpty() || s.gradual)) {
-                throw o.error("--unfreeze and --gradual shape the fine-tuning phase; give --fine-tune-epochs N too");
+            s.trainBatchNorm = o.has("train-batch-norm");
+            if (s.fineTuneEpochs == 0 && (!o.values("unfreeze").isEmpty() || s.gradual || s.trainBatchNorm)) {
+                throw o.error("--unfreeze, --gradual and --train-batch-norm shape the fine-tuning phase; give "
+                        + "--fine-tune-epochs N too");
             }
             if (s.gradual && s.unfreezeLast == 0) {
                 throw o.error("--gradual needs the number of layers to unfreeze: --unfreeze N");
@@ -424,7 +429,7 @@ final class FineTuneCommand implements Command {
         FineTuneOptions fineTuneOptions() {
             FineTuneOptions f = new FineTuneOptions().headEpochs(epochs).headLr(lr).fineTuneEpochs(fineTuneEpochs)
                     .fineTuneLr(fineTuneLr).batchSize(batch).patience(patience).seed(seed).gradual(gradual)
-                    .unfreezeLastLayers(unfreezeLast);
+                    .unfreezeLastLayers(unfreezeLast).trainBatchNorm(trainBatchNorm);
             for (String g : unfreezeGlobs) {
                 f.unfreeze(g);
             }

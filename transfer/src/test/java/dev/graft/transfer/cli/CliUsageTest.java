@@ -22,6 +22,7 @@ class CliUsageTest {
             {"fine-tune", "--model", "m", "--data", "d", "--out", "o.onnx", "--val-fraction", "1"},
             {"fine-tune", "--model", "m", "--data", "d", "--out", "o.onnx", "--unfreeze", "2"},
             {"fine-tune", "--model", "m", "--data", "d", "--out", "o.onnx", "--fine-tune-epochs", "3", "--gradual"},
+            {"fine-tune", "--model", "m", "--data", "d", "--out", "o.onnx", "--train-batch-norm"},
             {"fine-tune", "--model", "m", "--data", "d", "--out", "o.onnx", "--fine-tune-epochs", "3", "--unfreeze",
                 "2", "--unfreeze", "conv*"},
             {"fine-tune", "--model", "m", "--data", "d", "--out", "o.onnx", "--mean", "0.5"},

@@ -137,8 +137,8 @@ class FineTuneCommandTest {
         writeIdx(FashionMnist.sample(FashionMnist.Split.TEST), idx, "t10k", 6);
         CliFixtures.Result r = run("fine-tune", "--model", "demo", "--data", idx.toString(), "--out",
                 dir.resolve("idx.onnx").toString(), "--classes", "Sandal,Shirt,Sneaker,Bag,Ankle boot", "--epochs", "6",
-                "--lr", "0.01", "--fine-tune-epochs", "2", "--unfreeze", "1", "--patience", "4", "--val-fraction",
-                "0.25", "--json").ok();
+                "--lr", "0.01", "--fine-tune-epochs", "2", "--unfreeze", "1", "--train-batch-norm", "--patience", "4",
+                "--val-fraction", "0.25", "--json").ok();
         JsonObject j = r.json();
         assertEquals("IDX files", j.getAsJsonObject("data").get("kind").getAsString());
         assertEquals(List.of("Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"),
@@ -147,6 +147,9 @@ class FineTuneCommandTest {
         List<String> phases = new ArrayList<>();
         j.getAsJsonArray("epochs").forEach(e -> phases.add(e.getAsJsonObject().get("phase").getAsString()));
         assertTrue(phases.contains("head") && phases.contains("fine-tune last 1"), phases.toString());
+        // The last layer is a convolution and its batch norm: weight and bias of each.
+        assertTrue(j.get("notes").toString().contains("fine-tune last 1: 4 backbone tensors trainable"),
+                j.get("notes").toString());
         // The shipped model's own normalisation is used, since no --mean/--std was given.
         JsonObject pre = j.getAsJsonObject("data").getAsJsonObject("preprocessing");
         assertEquals(0.3139, pre.getAsJsonArray("mean").get(0).getAsDouble(), 1e-7);

@@ -12,6 +12,7 @@ import dev.graft.onnx.OnnxImporter;
 import dev.graft.onnx.OnnxModel;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,6 +22,21 @@ class InspectExportCommandTest {
 
     @TempDir
     Path dir;
+
+    /** One example's shape at a tensor of the model, found by running the cut model on zeros. */
+    private static List<Integer> shapeAt(OnnxModel model, String tensor) {
+        OnnxModel cut = model.cut(tensor);
+        cut.eval();
+        try (var noGrad = GradMode.noGrad()) {
+            return Arrays.stream(cut.forward(Tensor.zeros(1, 1, 28, 28)).shape()).skip(1).boxed().toList();
+        }
+    }
+
+    /** The tensor the {@code features} Flatten reads: the pooled [C, H, W] map. */
+    private static String pooled(OnnxModel model) {
+        return model.nodes().stream().filter(n -> n.outputs().contains("features")).findFirst().orElseThrow()
+                .inputs().get(0);
+    }
 
     @Test
     void inspectShowsShapesNodesParametersAndTheCutPoint() throws IOException {
@@ -32,8 +48,9 @@ class InspectExportCommandTest {
         for (var node : imported.nodes()) {
             assertTrue(text.out().contains(node.name()), node.name());
         }
+        List<Integer> features = shapeAt(imported, "features");
         assertTrue(text.out().contains("cut point: 'features'"), text.out());
-        assertTrue(text.out().contains("features per example [64]"), text.out());
+        assertTrue(text.out().contains("features per example " + features), text.out());
 
         JsonObject j = run("inspect", "--model", model.toString(), "--json").ok().json();
         assertEquals(imported.nodes().size(), j.getAsJsonArray("nodes").size());
@@ -41,10 +58,13 @@ class InspectExportCommandTest {
         assertEquals(parameters, j.getAsJsonObject("parameters").get("count").getAsLong());
         JsonObject cut = j.getAsJsonObject("cut");
         assertEquals("features", cut.get("tensor").getAsString());
-        assertEquals(64, cut.getAsJsonArray("featureShape").get(0).getAsInt());
-        // The cut-off classifier is the final Gemm: 64 x 5 weights and 5 biases.
-        assertEquals(64 * 5 + 5, cut.get("replacedParameters").getAsLong());
-        assertEquals(parameters - 325, cut.get("backboneParameters").getAsLong());
+        assertEquals(features, cut.getAsJsonArray("featureShape").asList().stream().map(e -> e.getAsInt()).toList());
+        // What is cut off is the final Gemm's weight and bias.
+        var gemm = imported.nodes().get(imported.nodes().size() - 1);
+        assertEquals("Gemm", gemm.opType());
+        long classifier = imported.parameter(gemm.inputs().get(1)).numel() + imported.parameter(gemm.inputs().get(2)).numel();
+        assertEquals(classifier, cut.get("replacedParameters").getAsLong());
+        assertEquals(parameters - classifier, cut.get("backboneParameters").getAsLong());
         assertEquals(3, cut.getAsJsonArray("layers").size());
         assertEquals("N", j.getAsJsonArray("inputs").get(0).getAsJsonObject().getAsJsonArray("shape").get(0)
                 .getAsString());
@@ -53,9 +73,12 @@ class InspectExportCommandTest {
     @Test
     void inspectAtAnotherCutAndOfAModelWithoutClassifier() throws IOException {
         Path model = CliFixtures.shippedModel(dir);
-        String pooled = "/features/features.11/GlobalAveragePool_output_0";
+        OnnxModel imported = OnnxImporter.load(model);
+        String pooled = pooled(imported);
         JsonObject j = run("inspect", "--model", model.toString(), "--cut", pooled, "--json").ok().json();
-        assertEquals(List.of(64, 1, 1), j.getAsJsonObject("cut").getAsJsonArray("featureShape").asList().stream()
+        List<Integer> shape = shapeAt(imported, pooled);
+        assertEquals(3, shape.size());
+        assertEquals(shape, j.getAsJsonObject("cut").getAsJsonArray("featureShape").asList().stream()
                 .map(e -> e.getAsInt()).toList());
         Path backbone = dir.resolve("backbone.onnx");
         run("export", "--model", model.toString(), "--out", backbone.toString()).ok();
@@ -67,10 +90,11 @@ class InspectExportCommandTest {
     void exportWritesTheBackboneWithItsWeights() throws IOException {
         Path model = CliFixtures.shippedModel(dir);
         Path out = dir.resolve("features.onnx");
-        CliFixtures.Result r = run("export", "--model", model.toString(), "--out", out.toString(), "--cut",
-                "/features/features.11/GlobalAveragePool_output_0", "--flatten", "--output-name", "embedding").ok();
-        assertTrue(r.out().contains("output 'embedding' [N, 64]"), r.out());
         OnnxModel whole = OnnxImporter.load(model);
+        CliFixtures.Result r = run("export", "--model", model.toString(), "--out", out.toString(), "--cut",
+                pooled(whole), "--flatten", "--output-name", "embedding").ok();
+        int width = shapeAt(whole, "features").get(0);
+        assertTrue(r.out().contains("output 'embedding' [N, " + width + "]"), r.out());
         OnnxModel features = OnnxImporter.load(out);
         assertEquals(List.of("embedding"), features.outputNames());
         whole.eval();
