@@ -13,7 +13,7 @@ import jdk.incubator.vector.VectorSpecies;
 public final class UnaryKernel {
 
     /** The primitive unary functions. */
-    public enum Op { NEG, EXP, LOG, SQRT, RSQRT, ABS, TANH, SIGMOID, RELU, RECIPROCAL, SQUARE, ERF }
+    public enum Op { NEG, EXP, LOG, SQRT, RSQRT, ABS, TANH, SIGMOID, RELU, RECIPROCAL, SQUARE, ERF, SIN, COS, TAN, ASIN, ACOS, ATAN }
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
@@ -96,6 +96,36 @@ public final class UnaryKernel {
                 Erf.apply(x, xo, y, yo, n);
                 i = n;
             }
+            case SIN -> {
+                for (; i < end; i += L) {
+                    FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.SIN).intoArray(y, yo + i);
+                }
+            }
+            case COS -> {
+                for (; i < end; i += L) {
+                    FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.COS).intoArray(y, yo + i);
+                }
+            }
+            case TAN -> {
+                for (; i < end; i += L) {
+                    FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.TAN).intoArray(y, yo + i);
+                }
+            }
+            case ASIN -> {
+                for (; i < end; i += L) {
+                    FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.ASIN).intoArray(y, yo + i);
+                }
+            }
+            case ACOS -> {
+                for (; i < end; i += L) {
+                    FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.ACOS).intoArray(y, yo + i);
+                }
+            }
+            case ATAN -> {
+                for (; i < end; i += L) {
+                    FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.ATAN).intoArray(y, yo + i);
+                }
+            }
             default -> throw new AssertionError(op);
         }
         for (; i < n; i++) {
@@ -118,6 +148,12 @@ public final class UnaryKernel {
             case RECIPROCAL -> 1f / v;
             case SQUARE -> v * v;
             case ERF -> Erf.erf(v);
+            case SIN -> (float) Math.sin(v);
+            case COS -> (float) Math.cos(v);
+            case TAN -> (float) Math.tan(v);
+            case ASIN -> (float) Math.asin(v);
+            case ACOS -> (float) Math.acos(v);
+            case ATAN -> (float) Math.atan(v);
         };
     }
 }
