@@ -45,6 +45,9 @@ import time
 import warnings
 import zlib
 
+# torch, torchvision and onnx are imported inside the functions that use them, so that the up-to-date
+# check in main() answers in a fraction of a second without loading PyTorch.
+
 # The models the CI test checks (TorchvisionModelsTest lists the same names).
 CI_MODELS = ["resnet18", "resnet50", "mobilenet_v2", "mobilenet_v3_small", "mobilenet_v3_large",
              "efficientnet_b0", "squeezenet1_1", "densenet121", "shufflenet_v2_x1_0", "regnet_y_400mf"]
@@ -96,8 +99,9 @@ def up_to_date(out, stamp):
     return all(os.path.isfile(os.path.join(out, m, "data.json")) for m in stamp["models"])
 
 
-def calibrate_batchnorm(torch, model, gen):
+def calibrate_batchnorm(model, gen):
     """Random but realistic BatchNorm state: perturbed affine parameters, running statistics measured."""
+    import torch
     norms = [m for m in model.modules() if isinstance(m, torch.nn.modules.batchnorm._BatchNorm)]
     with torch.no_grad():
         for m in norms:
@@ -141,8 +145,9 @@ def check_meaningful(name, y):
     return spread, scale
 
 
-def torch_forward_ms(torch, model, repeats=5):
+def torch_forward_ms(model, repeats=10):
     """Best of a few batch-1 forward times, on as many threads as graft's default pool."""
+    import torch
     x = torch.randn(1, 3, IMAGE_SIZE, IMAGE_SIZE)
     with torch.no_grad():
         model(x)
@@ -170,7 +175,7 @@ def export(name, out, seed):
     torch.manual_seed(seed)
     kwargs = {"aux_logits": False, "init_weights": True} if name == "googlenet" else {}
     model = getattr(torchvision.models, name)(weights=None, **kwargs)
-    norms = calibrate_batchnorm(torch, model, gen)
+    norms = calibrate_batchnorm(model, gen)
 
     tmp = os.path.join(out, name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
@@ -203,7 +208,7 @@ def export(name, out, seed):
             os.makedirs(data)
             save_tensor(os.path.join(data, "input_0.pb"), x.numpy())
             save_tensor(os.path.join(data, "output_0.pb"), y.numpy())
-    ms = torch_forward_ms(torch, model)
+    ms = torch_forward_ms(model)
     info = {"model_name": name, "rtol": 0.0, "atol": TOLERANCE * max(1.0, scale), "image_size": IMAGE_SIZE,
             "batches": list(BATCHES), "opset": OPSET, "batchnorm_nodes": kept,
             "torch_ms_batch1": round(ms, 2), "torch_threads": torch.get_num_threads()}
@@ -237,6 +242,9 @@ def main():
     stamp_path = os.path.join(out, "STAMP")
     if os.path.exists(stamp_path):
         os.remove(stamp_path)
+    for entry in os.listdir(out):  # what an interrupted run left half written
+        if entry.endswith(".tmp"):
+            shutil.rmtree(os.path.join(out, entry), ignore_errors=True)
     start = time.perf_counter()
     for name in models:
         export(name, out, seed=zlib.crc32(name.encode()))  # per name, so a subset gives the same files

@@ -56,7 +56,7 @@ class TorchvisionModelsTest {
 
     private static final double TOLERANCE = 1e-4;
     private static final int[] BATCHES = {1, 3};
-    private static final int TIMED_RUNS = 3;
+    private static final int TIMED_RUNS = 5;
     private static final Pattern TORCH_MS = Pattern.compile("\"torch_ms_batch1\"\\s*:\\s*([0-9.eE+-]+)");
     private static final List<String> TABLE = Collections.synchronizedList(new ArrayList<>());
 
