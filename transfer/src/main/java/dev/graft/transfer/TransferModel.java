@@ -4,6 +4,8 @@ import dev.graft.engine.GradMode;
 import dev.graft.engine.Tensor;
 import dev.graft.nn.Module;
 import dev.graft.nn.Parameter;
+import dev.graft.nn.layers.BatchNorm;
+import dev.graft.onnx.NodeInfo;
 import dev.graft.onnx.OnnxModel;
 import dev.graft.onnx.TensorInfo;
 import dev.graft.onnx.export.OnnxExport;
@@ -166,6 +168,33 @@ public final class TransferModel extends Module {
      */
     public TransferModel unfreezeBackbone(String glob) {
         backbone.unfreeze(glob);
+        return this;
+    }
+
+    /**
+     * Freezes the scale and shift of every batch normalisation in the backbone, which keeps it in
+     * inference mode (running statistics used and kept) while the layers around it train. With the
+     * small batches of few-shot fine-tuning, batch statistics are too noisy to replace statistics
+     * gathered on the pretraining data (Keras gives the same advice for fine-tuning).
+     *
+     * @return this
+     */
+    public TransferModel freezeBackboneBatchNorm() {
+        if (backbone instanceof OnnxModel graph) {
+            for (NodeInfo n : graph.nodes()) {
+                if (n.opType().equals("BatchNormalization")) {
+                    for (String in : n.inputs().subList(1, Math.min(3, n.inputs().size()))) {
+                        graph.parameter(in).setTrainable(false);
+                    }
+                }
+            }
+        } else {
+            for (Module m : backbone.namedModules().values()) {
+                if (m instanceof BatchNorm) {
+                    m.freeze();
+                }
+            }
+        }
         return this;
     }
 
