@@ -1,7 +1,6 @@
 package dev.graft.engine.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -37,14 +36,12 @@ public final class UnaryKernel {
                 }
             }
             case EXP -> {
-                for (; i < end; i += L) {
-                    FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.EXP).intoArray(y, yo + i);
-                }
+                Exp.range(x, xo, y, yo, n);
+                i = n;
             }
             case LOG -> {
-                for (; i < end; i += L) {
-                    FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.LOG).intoArray(y, yo + i);
-                }
+                Log.range(x, xo, y, yo, n);
+                i = n;
             }
             case SQRT -> {
                 for (; i < end; i += L) {
@@ -63,16 +60,12 @@ public final class UnaryKernel {
                 }
             }
             case TANH -> {
-                for (; i < end; i += L) {
-                    FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.TANH).intoArray(y, yo + i);
-                }
+                Tanh.range(x, xo, y, yo, n);
+                i = n;
             }
             case SIGMOID -> {
-                FloatVector one = FloatVector.broadcast(S, 1f);
-                for (; i < end; i += L) {
-                    FloatVector e = FloatVector.fromArray(S, x, xo + i).neg().lanewise(VectorOperators.EXP);
-                    one.div(e.add(one)).intoArray(y, yo + i);
-                }
+                Sigmoid.range(x, xo, y, yo, n);
+                i = n;
             }
             case RELU -> {
                 FloatVector zero = FloatVector.zero(S);
@@ -137,13 +130,13 @@ public final class UnaryKernel {
     public static float scalar(Op op, float v) {
         return switch (op) {
             case NEG -> -v;
-            case EXP -> (float) Math.exp(v);
-            case LOG -> (float) Math.log(v);
+            case EXP -> Exp.exp(v);
+            case LOG -> Log.log(v);
             case SQRT -> (float) Math.sqrt(v);
             case RSQRT -> (float) (1.0 / Math.sqrt(v));
             case ABS -> Math.abs(v);
-            case TANH -> (float) Math.tanh(v);
-            case SIGMOID -> (float) (1.0 / (1.0 + Math.exp(-v)));
+            case TANH -> Tanh.tanh(v);
+            case SIGMOID -> Sigmoid.sigmoid(v);
             case RELU -> v > 0 ? v : (Float.isNaN(v) ? v : 0f);
             case RECIPROCAL -> 1f / v;
             case SQUARE -> v * v;
