@@ -8,6 +8,11 @@ import jdk.incubator.vector.VectorSpecies;
  * ({@code y[yo + i] = f(x[xo + i])}). Composite activations (GELU, SiLU, ELU, ...) are built from
  * these by the tensor ops. Each op has its own loop so that every {@code lanewise} operator is a
  * compile-time constant (see {@link BinaryKernel}).
+ *
+ * <p>The trigonometric functions and their inverses run one element at a time through
+ * {@link StrictMath}, rounded to float: the Vector API's {@code SIN}, {@code COS}, ... give
+ * SVML's bits once C2 compiles them and other bits before, so a seeded run would depend on the JIT
+ * tier (see {@code DeterminismTest}). They are rare in models, so reproducibility wins over speed.
  */
 public final class UnaryKernel {
 
@@ -89,35 +94,8 @@ public final class UnaryKernel {
                 Erf.apply(x, xo, y, yo, n);
                 i = n;
             }
-            case SIN -> {
-                for (; i < end; i += L) {
-                    FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.SIN).intoArray(y, yo + i);
-                }
-            }
-            case COS -> {
-                for (; i < end; i += L) {
-                    FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.COS).intoArray(y, yo + i);
-                }
-            }
-            case TAN -> {
-                for (; i < end; i += L) {
-                    FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.TAN).intoArray(y, yo + i);
-                }
-            }
-            case ASIN -> {
-                for (; i < end; i += L) {
-                    FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.ASIN).intoArray(y, yo + i);
-                }
-            }
-            case ACOS -> {
-                for (; i < end; i += L) {
-                    FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.ACOS).intoArray(y, yo + i);
-                }
-            }
-            case ATAN -> {
-                for (; i < end; i += L) {
-                    FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.ATAN).intoArray(y, yo + i);
-                }
+            case SIN, COS, TAN, ASIN, ACOS, ATAN -> {
+                // no vector loop: the scalar loop below takes every element (see the class comment)
             }
             default -> throw new AssertionError(op);
         }
@@ -141,12 +119,12 @@ public final class UnaryKernel {
             case RECIPROCAL -> 1f / v;
             case SQUARE -> v * v;
             case ERF -> Erf.erf(v);
-            case SIN -> (float) Math.sin(v);
-            case COS -> (float) Math.cos(v);
-            case TAN -> (float) Math.tan(v);
-            case ASIN -> (float) Math.asin(v);
-            case ACOS -> (float) Math.acos(v);
-            case ATAN -> (float) Math.atan(v);
+            case SIN -> (float) StrictMath.sin(v);
+            case COS -> (float) StrictMath.cos(v);
+            case TAN -> (float) StrictMath.tan(v);
+            case ASIN -> (float) StrictMath.asin(v);
+            case ACOS -> (float) StrictMath.acos(v);
+            case ATAN -> (float) StrictMath.atan(v);
         };
     }
 }
