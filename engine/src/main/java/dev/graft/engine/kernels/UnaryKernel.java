@@ -8,11 +8,16 @@ import jdk.incubator.vector.VectorSpecies;
  * ({@code y[yo + i] = f(x[xo + i])}). Composite activations (GELU, SiLU, ELU, ...) are built from
  * these by the tensor ops. Each op has its own loop so that every {@code lanewise} operator is a
  * compile-time constant (see {@link BinaryKernel}).
+ *
+ * <p>The trigonometric functions and their inverses run one element at a time through
+ * {@link StrictMath}, rounded to float: the Vector API's {@code SIN}, {@code COS}, ... give
+ * SVML's bits once C2 compiles them and other bits before, so a seeded run would depend on the JIT
+ * tier (see {@code DeterminismTest}). They are rare in models, so reproducibility wins over speed.
  */
 public final class UnaryKernel {
 
     /** The primitive unary functions. */
-    public enum Op { NEG, EXP, LOG, SQRT, RSQRT, ABS, TANH, SIGMOID, RELU, RECIPROCAL, SQUARE, ERF }
+    public enum Op { NEG, EXP, LOG, SQRT, RSQRT, ABS, TANH, SIGMOID, RELU, RECIPROCAL, SQUARE, ERF, SIN, COS, TAN, ASIN, ACOS, ATAN }
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
@@ -89,6 +94,9 @@ public final class UnaryKernel {
                 Erf.apply(x, xo, y, yo, n);
                 i = n;
             }
+            case SIN, COS, TAN, ASIN, ACOS, ATAN -> {
+                // no vector loop: the scalar loop below takes every element (see the class comment)
+            }
             default -> throw new AssertionError(op);
         }
         for (; i < n; i++) {
@@ -111,6 +119,12 @@ public final class UnaryKernel {
             case RECIPROCAL -> 1f / v;
             case SQUARE -> v * v;
             case ERF -> Erf.erf(v);
+            case SIN -> (float) StrictMath.sin(v);
+            case COS -> (float) StrictMath.cos(v);
+            case TAN -> (float) StrictMath.tan(v);
+            case ASIN -> (float) StrictMath.asin(v);
+            case ACOS -> (float) StrictMath.acos(v);
+            case ATAN -> (float) StrictMath.atan(v);
         };
     }
 }
