@@ -8,6 +8,11 @@ import jdk.incubator.vector.VectorSpecies;
  * ({@code y[yo + i] = f(x[xo + i])}). Composite activations (GELU, SiLU, ELU, ...) are built from
  * these by the tensor ops. Each op has its own loop so that every {@code lanewise} operator is a
  * compile-time constant (see {@link BinaryKernel}).
+ *
+ * <p>The transcendental functions come from our own kernels ({@link Exp}, {@link Log},
+ * {@link Tanh}, {@link Sigmoid}, {@link Erf}), never from {@code VectorOperators.EXP/LOG/TANH}:
+ * those give different last bits before and after C2 compiles the loop, which would make seeded
+ * training unrepeatable. Every op here gives the same bits in its vector loop and its scalar tail.
  */
 public final class UnaryKernel {
 
