@@ -29,6 +29,7 @@ public final class FineTuneOptions {
     long seed;
     long memoryBudgetBytes = 512L << 20;
     boolean cacheFeatures = true;
+    boolean trainBatchNorm;
 
     /** Epochs of the head-only phase, at least 1. */
     public FineTuneOptions headEpochs(int n) {
@@ -138,6 +139,16 @@ public final class FineTuneOptions {
     /** Whether the head-only phase may run on cached backbone features (on by default). */
     public FineTuneOptions cacheFeatures(boolean on) {
         this.cacheFeatures = on;
+        return this;
+    }
+
+    /**
+     * Whether fine-tuning also trains the backbone's batch normalisations (then in training mode,
+     * on batch statistics). Off by default: they stay in inference mode with their pretrained
+     * statistics, which small fine-tuning batches would only make noisier.
+     */
+    public FineTuneOptions trainBatchNorm(boolean on) {
+        this.trainBatchNorm = on;
         return this;
     }
 

@@ -135,6 +135,9 @@ public final class FineTuner {
                 model.unfreezeLastLayers(n);
                 phase = n == layerCount ? "fine-tune all" : "fine-tune last " + n;
             }
+            if (!o.trainBatchNorm) {
+                model.freezeBackboneBatchNorm();
+            }
             List<Parameter> backbone = model.trainableBackboneParameters();
             listener.note(String.format("%s: %d backbone tensors trainable at lr %.2g, head at %.2g", phase,
                     backbone.size(), o.fineTuneLr * o.backboneLrFactor, o.fineTuneLr));

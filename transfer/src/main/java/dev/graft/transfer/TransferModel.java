@@ -4,9 +4,14 @@ import dev.graft.engine.GradMode;
 import dev.graft.engine.Tensor;
 import dev.graft.nn.Module;
 import dev.graft.nn.Parameter;
+import dev.graft.nn.layers.BatchNorm;
+import dev.graft.onnx.NodeInfo;
 import dev.graft.onnx.OnnxModel;
 import dev.graft.onnx.TensorInfo;
+import dev.graft.onnx.export.OnnxExport;
 import dev.graft.onnx.proto.Dim;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -103,6 +108,22 @@ public final class TransferModel extends Module {
         return cutTensor;
     }
 
+    /**
+     * Writes the model (backbone with its current weights, then the head, in inference mode) as
+     * one ONNX file whose output is named {@code logits}; ONNX Runtime and graft load it alike.
+     *
+     * @param out the file to write, replaced atomically
+     * @throws IOException if it cannot be written
+     * @throws IllegalStateException if the backbone is not an imported ONNX graph
+     */
+    public void exportOnnx(Path out) throws IOException {
+        if (!(backbone instanceof OnnxModel graph)) {
+            throw new IllegalStateException("only a model whose backbone is an imported ONNX graph can be exported "
+                    + "(this backbone is a " + backbone.getClass().getSimpleName() + ")");
+        }
+        OnnxExport.from(graph).then(head).outputName("logits").write(out);
+    }
+
     /** @return the backbone's weight layers, in order; see {@link BackboneLayer} */
     public List<BackboneLayer> backboneLayers() {
         return BackboneLayer.of(backbone);
@@ -147,6 +168,33 @@ public final class TransferModel extends Module {
      */
     public TransferModel unfreezeBackbone(String glob) {
         backbone.unfreeze(glob);
+        return this;
+    }
+
+    /**
+     * Freezes the scale and shift of every batch normalisation in the backbone, which keeps it in
+     * inference mode (running statistics used and kept) while the layers around it train. With the
+     * small batches of few-shot fine-tuning, batch statistics are too noisy to replace statistics
+     * gathered on the pretraining data (Keras gives the same advice for fine-tuning).
+     *
+     * @return this
+     */
+    public TransferModel freezeBackboneBatchNorm() {
+        if (backbone instanceof OnnxModel graph) {
+            for (NodeInfo n : graph.nodes()) {
+                if (n.opType().equals("BatchNormalization")) {
+                    for (String in : n.inputs().subList(1, Math.min(3, n.inputs().size()))) {
+                        graph.parameter(in).setTrainable(false);
+                    }
+                }
+            }
+        } else {
+            for (Module m : backbone.namedModules().values()) {
+                if (m instanceof BatchNorm) {
+                    m.freeze();
+                }
+            }
+        }
         return this;
     }
 

@@ -12,12 +12,15 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>The transcendental functions come from our own kernels ({@link Exp}, {@link Log},
  * {@link Tanh}, {@link Sigmoid}, {@link Erf}), never from {@code VectorOperators.EXP/LOG/TANH}:
  * those give different last bits before and after C2 compiles the loop, which would make seeded
- * training unrepeatable. Every op here gives the same bits in its vector loop and its scalar tail.
+ * training unrepeatable (see {@code DeterminismTest}). Every op here gives the same bits in its
+ * vector loop and its scalar tail. The trigonometric functions and their inverses run one element
+ * at a time through {@link StrictMath}, rounded to float, for the same reason: they are rare in
+ * models, so reproducibility wins over speed.
  */
 public final class UnaryKernel {
 
     /** The primitive unary functions. */
-    public enum Op { NEG, EXP, LOG, SQRT, RSQRT, ABS, TANH, SIGMOID, RELU, RECIPROCAL, SQUARE, ERF }
+    public enum Op { NEG, EXP, LOG, SQRT, RSQRT, ABS, TANH, SIGMOID, RELU, RECIPROCAL, SQUARE, ERF, SIN, COS, TAN, ASIN, ACOS, ATAN }
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
@@ -94,6 +97,9 @@ public final class UnaryKernel {
                 Erf.apply(x, xo, y, yo, n);
                 i = n;
             }
+            case SIN, COS, TAN, ASIN, ACOS, ATAN -> {
+                // no vector loop: the scalar loop below takes every element (see the class comment)
+            }
             default -> throw new AssertionError(op);
         }
         for (; i < n; i++) {
@@ -116,6 +122,12 @@ public final class UnaryKernel {
             case RECIPROCAL -> 1f / v;
             case SQUARE -> v * v;
             case ERF -> Erf.erf(v);
+            case SIN -> (float) StrictMath.sin(v);
+            case COS -> (float) StrictMath.cos(v);
+            case TAN -> (float) StrictMath.tan(v);
+            case ASIN -> (float) StrictMath.asin(v);
+            case ACOS -> (float) StrictMath.acos(v);
+            case ATAN -> (float) StrictMath.atan(v);
         };
     }
 }

@@ -67,6 +67,11 @@ final class Options {
         return values.containsKey(name);
     }
 
+    /** @return the option's value, or {@code fallback} if absent */
+    String value(String name, String fallback) {
+        return values.getOrDefault(name, fallback);
+    }
+
     /**
      * @return the option's value as an int in {@code [min, max]}, or {@code fallback} if absent
      * @throws UsageException if the value is not a whole number in range
