@@ -15,14 +15,14 @@ import jdk.incubator.vector.VectorSpecies;
  * included), so the interpreter, C1, C2, vector lanes and scalar tails, and JDK 17 and 25 all give
  * bit-identical results. The maximum error is about one ulp.
  *
- * <p>The method, Cody and Waite's: clamp {@code x} to [-104, 89], beyond which the result
- * underflows to 0 or overflows to infinity anyway; split {@code x = n ln2 + r} with {@code n} the
+ * <p>The method, Cody and Waite's: 0 below -104, where the result rounds to 0; clamp {@code x} to
+ * at most 89, above which it overflows to infinity anyway; split {@code x = n ln2 + r} with {@code n} the
  * integer nearest {@code x / ln2} and {@code |r| <= ln2/2}, subtracting {@code n ln2} in two parts
  * ({@code n * LN2_HI} is exact, so {@code r} carries no cancellation error); evaluate
  * {@code exp(r)} as a degree-6 polynomial (minimax for relative error, fitted by
  * {@code scripts/kernels/fit_elementary.py}); multiply by {@code 2^n}. {@code 2^n} is applied as two
  * factors {@code 2^(n/2)} built from exponent bits: each is a normal float across the whole
- * clamped range, the first product is exact, and the second rounds once, which yields infinity on
+ * range, the first product is exact, and the second rounds once, which yields infinity on
  * overflow and correctly rounded subnormals on gradual underflow. NaN stays NaN. The vector loop
  * takes a shortcut, with the same bits, for vectors whose results are all normal floats: no
  * clamping, and {@code 2^n} added to the exponent field in one step. {@link Sigmoid} and
@@ -75,8 +75,10 @@ public final class Exp {
      * @return the exponential of {@code x}
      */
     public static float exp(float x) {
-        float a = x < LOWEST ? LOWEST : x;
-        a = a > HIGHEST ? HIGHEST : a;
+        if (x < LOWEST) {
+            return 0f;
+        }
+        float a = x > HIGHEST ? HIGHEST : x;
         float k = Math.fma(a, LOG2E, ROUNDER);
         float n = k - ROUNDER;
         float r = Math.fma(n, -LN2_LO, Math.fma(n, -LN2_HI, a));
@@ -102,7 +104,6 @@ public final class Exp {
         FloatVector ln2Hi = FloatVector.broadcast(S, -LN2_HI);
         FloatVector ln2Lo = FloatVector.broadcast(S, -LN2_LO);
         FloatVector one = FloatVector.broadcast(S, 1f);
-        FloatVector lowest = FloatVector.broadcast(S, LOWEST);
         FloatVector highest = FloatVector.broadcast(S, HIGHEST);
         int i = 0;
         for (; i <= n - L; i += L) {
@@ -114,9 +115,11 @@ public final class Exp {
                     .allTrue();
             FloatVector a = x;
             if (!normal) {
-                // Compare and blend rather than max/min: Java's NaN and -0 rules for those cost
-                // extra instructions, and neither matters at these bounds (a NaN stays NaN).
-                a = x.blend(lowest, x.lt(LOWEST));
+                // Lanes below LOWEST, whose result is 0, are computed from 0 and zeroed at the
+                // end: letting the product underflow would cost a microcode assist on x86, and
+                // masked-out softmax entries (-inf, -1e4) are common. Compare and blend rather
+                // than max/min: Java's NaN and -0 rules for those cost extra instructions.
+                a = x.blend(0f, x.lt(LOWEST));
                 a = a.blend(highest, a.compare(VectorOperators.GT, HIGHEST));
             }
             FloatVector k = a.fma(LOG2E, ROUNDER);
@@ -135,7 +138,8 @@ public final class Exp {
                 FloatVector scale1 = half.lanewise(VectorOperators.LSHL, MANTISSA_BITS).add(ONE_BITS).reinterpretAsFloats();
                 FloatVector scale2 = ni.sub(half).lanewise(VectorOperators.LSHL, MANTISSA_BITS).add(ONE_BITS)
                         .reinterpretAsFloats();
-                y = p.mul(scale1).mul(scale2);
+                // The mask again rather than kept from above: a mask live across branches is boxed.
+                y = p.mul(scale1).mul(scale2).blend(0f, x.lt(LOWEST));
             }
             y.intoArray(ys, yOff + i);
         }

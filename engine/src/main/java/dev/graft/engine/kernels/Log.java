@@ -107,11 +107,10 @@ public final class Log {
             // the special values are skipped, which saves a third of the work with the same bits.
             boolean normal = x.compare(VectorOperators.GE, Float.MIN_NORMAL)
                     .and(x.compare(VectorOperators.LE, Float.MAX_VALUE)).allTrue();
-            VectorMask<Float> subnormal = null;
             FloatVector xsc = x;
             FloatVector eShift = rounder;
             if (!normal) {
-                subnormal = x.lt(Float.MIN_NORMAL);
+                VectorMask<Float> subnormal = x.lt(Float.MIN_NORMAL);
                 xsc = x.blend(x.mul(TWO_TO_23), subnormal);
                 eShift = rounder.blend(rounderScaled, subnormal);
             }

@@ -9,10 +9,13 @@ import jdk.incubator.vector.VectorSpecies;
  * these by the tensor ops. Each op has its own loop so that every {@code lanewise} operator is a
  * compile-time constant (see {@link BinaryKernel}).
  *
- * <p>The trigonometric functions and their inverses run one element at a time through
- * {@link StrictMath}, rounded to float: the Vector API's {@code SIN}, {@code COS}, ... give
- * SVML's bits once C2 compiles them and other bits before, so a seeded run would depend on the JIT
- * tier (see {@code DeterminismTest}). They are rare in models, so reproducibility wins over speed.
+ * <p>The transcendental functions come from our own kernels ({@link Exp}, {@link Log},
+ * {@link Tanh}, {@link Sigmoid}, {@link Erf}), never from {@code VectorOperators.EXP/LOG/TANH}:
+ * those give different last bits before and after C2 compiles the loop, which would make seeded
+ * training unrepeatable (see {@code DeterminismTest}). Every op here gives the same bits in its
+ * vector loop and its scalar tail. The trigonometric functions and their inverses run one element
+ * at a time through {@link StrictMath}, rounded to float, for the same reason: they are rare in
+ * models, so reproducibility wins over speed.
  */
 public final class UnaryKernel {
 
