@@ -1,7 +1,6 @@
 package dev.graft.engine.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -11,7 +10,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Each op has its own loops on purpose: the Vector API only compiles {@code lanewise} to machine
  * instructions when its operator is a constant at the call site, so one loop shared by all ops
- * through a parameter would silently run the slow fallback.
+ * through a parameter would silently run the slow fallback. {@code POW} is {@link Pow}'s rather than
+ * {@code VectorOperators.POW}, whose last bits depend on whether C2 has compiled the loop.
  */
 public final class BinaryKernel {
 
@@ -52,7 +52,7 @@ public final class BinaryKernel {
             case SUB -> x - y;
             case MUL -> x * y;
             case DIV -> x / y;
-            case POW -> (float) Math.pow(x, y);
+            case POW -> Pow.pow(x, y);
             case MIN -> Float.isNaN(x) || Float.isNaN(y) ? Float.NaN : Math.min(x, y);
             case MAX -> Float.isNaN(x) || Float.isNaN(y) ? Float.NaN : Math.max(x, y);
         };
@@ -122,15 +122,11 @@ public final class BinaryKernel {
     }
 
     private static void pow(float[] a, int ao, int sa, float[] b, int bo, int sb, float[] out, int oo, int n) {
-        int i = 0;
         if (vectorizable(sa, sb)) {
-            FloatVector va0 = FloatVector.broadcast(S, a[ao]);
-            FloatVector vb0 = FloatVector.broadcast(S, b[bo]);
-            for (int end = S.loopBound(n); i < end; i += L) {
-                load(a, ao, sa, i, va0).lanewise(VectorOperators.POW, load(b, bo, sb, i, vb0)).intoArray(out, oo + i);
-            }
+            Pow.row(a, ao, sa, b, bo, sb, out, oo, n);
+        } else {
+            tail(Op.POW, a, ao, sa, b, bo, sb, out, oo, 0, n);
         }
-        tail(Op.POW, a, ao, sa, b, bo, sb, out, oo, i, n);
     }
 
     private static void min(float[] a, int ao, int sa, float[] b, int bo, int sb, float[] out, int oo, int n) {

@@ -22,6 +22,10 @@ public final class Main {
      * @param args the command name followed by its options
      */
     public static void main(String[] args) {
+        // Plots are drawn off screen; without this a set DISPLAY would make Java2D try to reach it.
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");
+        }
         int status = run(args, System.out, System.err);
         System.out.flush();
         System.exit(status);
@@ -61,6 +65,12 @@ public final class Main {
             err.println();
             err.print(e.command() == null ? overview(commands) : e.command().usage() + System.lineSeparator());
             return 2;
+        } catch (CommandException e) {
+            err.println("graft " + command.name() + ": " + e.getMessage());
+            if (System.getenv("GRAFT_DEBUG") != null) {
+                e.printStackTrace(err);
+            }
+            return 1;
         } catch (RuntimeException | OutOfMemoryError | ExceptionInInitializerError e) {
             Throwable reason = e instanceof ExceptionInInitializerError && e.getCause() != null ? e.getCause() : e;
             err.println("graft " + command.name() + ": failed: " + reason);
@@ -77,6 +87,10 @@ public final class Main {
         List<Command> commands = new ArrayList<>();
         commands.add(new DemoCommand());
         commands.add(new EngineDemoCommand());
+        commands.add(new FineTuneCommand());
+        commands.add(new PredictCommand());
+        commands.add(new InspectCommand());
+        commands.add(new ExportCommand());
         commands.add(new OnnxTestCommand());
         commands.add(new HelpCommand(Collections.unmodifiableList(commands)));
         return commands;

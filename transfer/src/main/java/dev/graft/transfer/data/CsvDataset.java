@@ -59,26 +59,8 @@ public final class CsvDataset {
     public static TensorDataset load(Reader reader, String source, String labelColumn, List<String> featureColumns)
             throws IOException {
         BufferedReader in = reader instanceof BufferedReader b ? b : new BufferedReader(reader);
-        String headerLine = in.readLine();
-        int lineNo = 1;
-        while (headerLine != null && headerLine.isBlank()) {
-            headerLine = in.readLine();
-            lineNo++;
-        }
-        if (headerLine == null) {
-            throw new MalformedDataException(source + ": empty file, expected a header line naming the columns");
-        }
-        if (headerLine.startsWith("\uFEFF")) {
-            headerLine = headerLine.substring(1);
-        }
-        List<String> header = split(headerLine, source, lineNo);
-        Map<String, Integer> columnIndex = new LinkedHashMap<>();
-        for (int i = 0; i < header.size(); i++) {
-            String name = header.get(i).strip();
-            if (columnIndex.putIfAbsent(name, i) != null) {
-                throw new MalformedDataException(source + ": line " + lineNo + ": column name '" + name + "' appears twice");
-            }
-        }
+        Header h = readHeader(in, source);
+        Map<String, Integer> columnIndex = h.index();
         Integer labelIndex = columnIndex.get(labelColumn);
         if (labelIndex == null) {
             throw new MalformedDataException(source + ": no label column '" + labelColumn + "'; columns are " + columnIndex.keySet());
@@ -102,31 +84,8 @@ public final class CsvDataset {
         }
         int[] featureIndex = features.stream().mapToInt(columnIndex::get).toArray();
 
-        List<float[]> rows = new ArrayList<>();
         List<String> labelValues = new ArrayList<>();
-        String line;
-        while ((line = in.readLine()) != null) {
-            lineNo++;
-            if (line.isBlank()) {
-                continue;
-            }
-            List<String> fields = split(line, source, lineNo);
-            if (fields.size() != header.size()) {
-                throw new MalformedDataException(source + ": line " + lineNo + ": " + fields.size() + " fields, expected "
-                        + header.size() + " as in the header");
-            }
-            String label = fields.get(labelIndex).strip();
-            if (label.isEmpty()) {
-                throw new MalformedDataException(source + ": line " + lineNo + ": empty label in column '" + labelColumn + "'");
-            }
-            float[] row = new float[featureIndex.length];
-            for (int f = 0; f < featureIndex.length; f++) {
-                String v = fields.get(featureIndex[f]).strip();
-                row[f] = parseNumber(v, source, lineNo, features.get(f));
-            }
-            rows.add(row);
-            labelValues.add(label);
-        }
+        List<float[]> rows = readRows(in, source, h, featureIndex, features, labelIndex, labelColumn, labelValues);
         if (rows.isEmpty()) {
             throw new MalformedDataException(source + ": header but no data lines");
         }
@@ -142,6 +101,111 @@ public final class CsvDataset {
             y[i] = classIndex.get(labelValues.get(i));
         }
         return new TensorDataset(x, new int[] {featureIndex.length}, y, classes);
+    }
+
+    /**
+     * @param file a table with a header line
+     * @return the column names of its header, in file order
+     * @throws MalformedDataException if the file is empty or a column name repeats
+     * @throws IOException if the file cannot be read
+     */
+    public static List<String> columns(Path file) throws IOException {
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return readHeader(in, file.toString()).names();
+        }
+    }
+
+    /**
+     * Reads the given columns of every data line as numbers, with no label column: new examples
+     * to classify with a model trained on {@link #load} data of the same columns.
+     *
+     * @param featureColumns the columns to read, in the order wanted
+     * @return one row of {@code featureColumns.size()} values per data line
+     * @throws MalformedDataException naming file, line and column of the first problem
+     * @throws IOException if the file cannot be read
+     */
+    public static float[][] loadFeatures(Path file, List<String> featureColumns) throws IOException {
+        String source = file.toString();
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            Header h = readHeader(in, source);
+            int[] index = new int[featureColumns.size()];
+            for (int f = 0; f < index.length; f++) {
+                Integer i = h.index().get(featureColumns.get(f));
+                if (i == null) {
+                    throw new MalformedDataException(source + ": no feature column '" + featureColumns.get(f)
+                            + "'; columns are " + h.index().keySet());
+                }
+                index[f] = i;
+            }
+            List<float[]> rows = readRows(in, source, h, index, featureColumns, -1, null, null);
+            return rows.toArray(new float[0][]);
+        }
+    }
+
+    /**
+     * Reads every data line after the header: the feature columns as numbers and, when
+     * {@code labelIndex >= 0}, that column's text into {@code labels}.
+     */
+    private static List<float[]> readRows(BufferedReader in, String source, Header h, int[] featureIndex,
+                                          List<String> featureNames, int labelIndex, String labelColumn,
+                                          List<String> labels) throws IOException {
+        List<float[]> rows = new ArrayList<>();
+        int lineNo = h.lineNo();
+        String line;
+        while ((line = in.readLine()) != null) {
+            lineNo++;
+            if (line.isBlank()) {
+                continue;
+            }
+            List<String> fields = split(line, source, lineNo);
+            if (fields.size() != h.names().size()) {
+                throw new MalformedDataException(source + ": line " + lineNo + ": " + fields.size() + " fields, expected "
+                        + h.names().size() + " as in the header");
+            }
+            if (labelIndex >= 0) {
+                String label = fields.get(labelIndex).strip();
+                if (label.isEmpty()) {
+                    throw new MalformedDataException(source + ": line " + lineNo + ": empty label in column '"
+                            + labelColumn + "'");
+                }
+                labels.add(label);
+            }
+            float[] row = new float[featureIndex.length];
+            for (int f = 0; f < featureIndex.length; f++) {
+                row[f] = parseNumber(fields.get(featureIndex[f]).strip(), source, lineNo, featureNames.get(f));
+            }
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    /** A table's header line: the column names, their positions, and the line it was on. */
+    private record Header(List<String> names, Map<String, Integer> index, int lineNo) {
+    }
+
+    private static Header readHeader(BufferedReader in, String source) throws IOException {
+        String headerLine = in.readLine();
+        int lineNo = 1;
+        while (headerLine != null && headerLine.isBlank()) {
+            headerLine = in.readLine();
+            lineNo++;
+        }
+        if (headerLine == null) {
+            throw new MalformedDataException(source + ": empty file, expected a header line naming the columns");
+        }
+        if (headerLine.startsWith("\uFEFF")) {
+            headerLine = headerLine.substring(1);
+        }
+        List<String> names = new ArrayList<>();
+        Map<String, Integer> columnIndex = new LinkedHashMap<>();
+        for (String field : split(headerLine, source, lineNo)) {
+            String name = field.strip();
+            if (columnIndex.putIfAbsent(name, names.size()) != null) {
+                throw new MalformedDataException(source + ": line " + lineNo + ": column name '" + name + "' appears twice");
+            }
+            names.add(name);
+        }
+        return new Header(List.copyOf(names), columnIndex, lineNo);
     }
 
     private static float parseNumber(String v, String source, int lineNo, String column) throws MalformedDataException {

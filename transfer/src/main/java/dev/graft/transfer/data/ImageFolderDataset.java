@@ -8,10 +8,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.random.RandomGenerator;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 
 /**
  * Images laid out one folder per class, torchvision's {@code ImageFolder} convention with splits:
@@ -35,7 +33,6 @@ public final class ImageFolderDataset implements Dataset {
     /** The optional test split folder. */
     public static final String TEST = "test";
 
-    private static final List<String> EXTENSIONS = List.of("png", "jpg", "jpeg", "bmp");
     private static final System.Logger LOG = System.getLogger(ImageFolderDataset.class.getName());
 
     private final List<ImagePixels> images;
@@ -120,35 +117,25 @@ public final class ImageFolderDataset implements Dataset {
                 entries = s.sorted().toList();
             }
             for (Path file : entries) {
-                if (!Files.isRegularFile(file) || !isImageName(file)) {
+                if (!Files.isRegularFile(file) || !ImageFiles.isImageName(file)) {
                     ignored += Files.isDirectory(file) ? 0 : 1;
                     continue;
                 }
-                String problem;
-                try {
-                    BufferedImage img = ImageIO.read(file.toFile());
-                    if (img == null) {
-                        problem = "no javax.imageio reader recognises its contents";
-                    } else if (img.getWidth() < 1 || img.getHeight() < 1) {
-                        problem = "decodes to an empty " + img.getWidth() + "x" + img.getHeight() + " image";
-                    } else {
-                        images.add(ImagePixels.of(img, transform.channels(), keepShorterSide));
-                        labels.add((long) classes.indexOf(c));
-                        files.add(file);
-                        continue;
-                    }
-                } catch (IOException | RuntimeException e) {
-                    // ImageIO reports corrupt data through IOException, but some decoders throw unchecked exceptions.
-                    problem = e.getClass().getSimpleName() + ": " + e.getMessage();
+                BufferedImage img = ImageFiles.read(file, skipped);
+                if (img == null) {
+                    LoadSummary.Skipped last = skipped.get(skipped.size() - 1);
+                    LOG.log(System.Logger.Level.WARNING, "skipping unreadable image {0}: {1}", file, last.reason());
+                    continue;
                 }
-                LOG.log(System.Logger.Level.WARNING, "skipping unreadable image {0}: {1}", file, problem);
-                skipped.add(new LoadSummary.Skipped(file, problem));
+                images.add(ImagePixels.of(img, transform.channels(), keepShorterSide));
+                labels.add((long) classes.indexOf(c));
+                files.add(file);
             }
             if (images.size() == before) {
                 int bad = skipped.size() - skippedBefore;
                 throw new MalformedDataException(dir + ": class folder '" + c + "' has no readable images"
                         + (bad > 0 ? " (" + bad + " unreadable)" : "") + ", expected at least one "
-                        + String.join("/", EXTENSIONS) + " file");
+                        + String.join("/", ImageFiles.EXTENSIONS) + " file");
             }
         }
         if (images.isEmpty()) {
@@ -180,11 +167,6 @@ public final class ImageFolderDataset implements Dataset {
         }
     }
 
-    private static boolean isImageName(Path file) {
-        String name = file.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        return !name.startsWith(".") && dot > 0 && EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
-    }
 
     /** @return what loading found: counts and the skipped files with reasons */
     public LoadSummary summary() {
@@ -239,5 +221,10 @@ public final class ImageFolderDataset implements Dataset {
     public void copyInput(int index, float[] dst, int offset, RandomGenerator random) {
         checkIndex(index);
         transform.apply(images.get(index), dst, offset, random);
+    }
+
+    @Override
+    public boolean augments() {
+        return transform.augments();
     }
 }

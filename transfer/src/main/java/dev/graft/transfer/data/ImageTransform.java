@@ -1,5 +1,7 @@
 package dev.graft.transfer.data;
 
+import dev.graft.engine.Tensor;
+import java.awt.image.BufferedImage;
 import java.util.Arrays;
 import java.util.random.RandomGenerator;
 
@@ -108,6 +110,24 @@ public final class ImageTransform {
     /** @return the output shape {@code [channels, crop, crop]} */
     public int[] outputShape() {
         return new int[] {channels, crop, crop};
+    }
+
+    /**
+     * Runs the evaluation pipeline (resize, centre crop, normalise; never augmentation) on one
+     * decoded image, as a validation or test split would see it: what inference on new images needs.
+     *
+     * @param image any image javax.imageio decoded; colour or grey is converted to {@link #channels()}
+     * @return a tensor of shape {@link #outputShape()}
+     * @throws IllegalArgumentException if the image is empty
+     */
+    public Tensor toTensor(BufferedImage image) {
+        if (image.getWidth() < 1 || image.getHeight() < 1) {
+            throw new IllegalArgumentException("ImageTransform: empty " + image.getWidth() + "x" + image.getHeight()
+                    + " image");
+        }
+        float[] out = new float[channels * crop * crop];
+        withoutAugmentation().apply(ImagePixels.of(image, channels, Math.max(resize, crop)), out, 0, null);
+        return Tensor.of(out, outputShape());
     }
 
     /**

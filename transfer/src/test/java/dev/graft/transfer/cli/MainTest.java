@@ -1,35 +1,19 @@
 package dev.graft.transfer.cli;
 
+import static dev.graft.transfer.cli.CliFixtures.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class MainTest {
 
-    private record Result(int status, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        var out = new ByteArrayOutputStream();
-        var err = new ByteArrayOutputStream();
-        int status;
-        try (var o = new PrintStream(out, true, StandardCharsets.UTF_8);
-                var e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            status = Main.run(args, o, e);
-        }
-        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
     @Test
     void unknownCommandExitsTwoWithUsageOnStderr() {
-        Result r = run("frobnicate");
+        CliFixtures.Result r = run("frobnicate");
         assertEquals(2, r.status());
         assertTrue(r.err().contains("unknown command 'frobnicate'"), r.err());
         assertTrue(r.err().contains("usage: graft <command>"), r.err());
@@ -39,7 +23,7 @@ class MainTest {
 
     @Test
     void noArgumentsExitsTwoWithUsage() {
-        Result r = run();
+        CliFixtures.Result r = run();
         assertEquals(2, r.status());
         assertTrue(r.err().contains("usage: graft <command>"), r.err());
     }
@@ -47,7 +31,7 @@ class MainTest {
     @Test
     void helpListsEveryCommand() {
         for (String help : new String[] {"help", "--help", "-h"}) {
-            Result r = run(help);
+            CliFixtures.Result r = run(help);
             assertEquals(0, r.status(), help);
             assertTrue(r.out().contains("demo"), r.out());
             assertTrue(r.out().contains("help"), r.out());
@@ -56,7 +40,7 @@ class MainTest {
 
     @Test
     void helpForOneCommandShowsItsOptions() {
-        Result viaHelp = run("help", "engine-demo");
+        CliFixtures.Result viaHelp = run("help", "engine-demo");
         assertEquals(0, viaHelp.status());
         assertTrue(viaHelp.out().contains("--epochs N"), viaHelp.out());
         assertEquals(viaHelp.out(), run("engine-demo", "--help").out());
@@ -73,7 +57,7 @@ class MainTest {
             {"demo", "--seed", "x"}, {"demo", "--sample-only=yes"}, {"demo", "extra"},
         };
         for (String[] args : cases) {
-            Result r = run(args);
+            CliFixtures.Result r = run(args);
             assertEquals(2, r.status(), String.join(" ", args));
             assertTrue(r.err().startsWith("graft: "), r.err());
             assertTrue(r.err().contains("usage: graft " + args[0]), r.err());
@@ -83,7 +67,7 @@ class MainTest {
 
     @Test
     void demoLearnsTheSpirals() {
-        Result r = run("engine-demo", "--epochs=120", "--skip-conv", "--seed", "7");
+        CliFixtures.Result r = run("engine-demo", "--epochs=120", "--skip-conv", "--seed", "7");
         assertEquals(0, r.status(), r.err());
         Matcher m = Pattern.compile("test accuracy ([0-9.]+)%").matcher(r.out());
         assertTrue(m.find(), r.out());

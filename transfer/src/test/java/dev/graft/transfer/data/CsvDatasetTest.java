@@ -64,4 +64,21 @@ class CsvDatasetTest {
         assertThrows(MalformedDataException.class,
                 () -> CsvDataset.load(new StringReader("x,y\n1,a\n"), "t", "y", List.of("z")));
     }
+
+    @Test
+    void columnsAndUnlabelledRowsForPrediction(@TempDir Path dir) throws IOException {
+        Path f = Files.writeString(dir.resolve("new.csv"), "\uFEFFb,\"a\",c\n1,2,3\n\n4,5,6\n");
+        assertEquals(List.of("b", "a", "c"), CsvDataset.columns(f));
+        float[][] rows = CsvDataset.loadFeatures(f, List.of("c", "a"));
+        assertEquals(2, rows.length);
+        assertArrayEquals(new float[] {3, 2}, rows[0]);
+        assertArrayEquals(new float[] {6, 5}, rows[1]);
+        Files.writeString(f, "a,c\n1,2\nx,3\n");
+        String bad = assertThrows(MalformedDataException.class, () -> CsvDataset.loadFeatures(f, List.of("a")))
+                .getMessage();
+        assertTrue(bad.contains("line 3: column 'a' holds 'x'"), bad);
+        String missing = assertThrows(MalformedDataException.class, () -> CsvDataset.loadFeatures(f, List.of("z")))
+                .getMessage();
+        assertTrue(missing.contains("no feature column 'z'; columns are [a, c]"), missing);
+    }
 }

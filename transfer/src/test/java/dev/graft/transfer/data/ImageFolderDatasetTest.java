@@ -140,6 +140,20 @@ class ImageFolderDatasetTest {
     }
 
     @Test
+    void toTensorOfOneImageIsWhatTheDatasetGivesForIt() throws IOException {
+        buildTree();
+        ImageTransform t = ImageTransform.eval(3, 10, 8, new float[] {0.4f, 0.5f, 0.6f}, new float[] {0.2f, 0.3f, 0.4f});
+        ImageFolderDataset d = ImageFolderDataset.load(root, "train", t.withAugmentation(0.5f, true));
+        for (int i = 0; i < d.size(); i++) {
+            float[] fromDataset = new float[d.sampleNumel()];
+            d.withTransform(t).copyInput(i, fromDataset, 0, null);
+            var single = d.transform().toTensor(ImageIO.read(d.file(i).toFile()));
+            assertArrayEquals(t.outputShape(), single.shape());
+            assertArrayEquals(fromDataset, single.toArray(), d.file(i).toString());
+        }
+    }
+
+    @Test
     void augmentationIsSeededAndFlipsMirrorTheImage() throws IOException {
         write(halves(32, 32), "png", "train/x/h.png");
         ImageFolderDataset d = ImageFolderDataset.load(root, "train",
