@@ -76,6 +76,7 @@ public final class Main {
     private static List<Command> commands() {
         List<Command> commands = new ArrayList<>();
         commands.add(new DemoCommand());
+        commands.add(new TextDemoCommand());
         commands.add(new EngineDemoCommand());
         commands.add(new OnnxTestCommand());
         commands.add(new HelpCommand(Collections.unmodifiableList(commands)));

@@ -1,0 +1,134 @@
+package dev.graft.transfer.demo;
+
+import dev.graft.engine.Tensor;
+import dev.graft.transfer.text.BagOfWords;
+import dev.graft.transfer.text.LinearClassifier;
+import dev.graft.transfer.text.SentenceEncoder;
+import dev.graft.transfer.text.TextDataset;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Few-shot text classification: Debian package short descriptions labelled with their archive
+ * section (games, science, sound, graphics, net, math, text, admin, web, fonts; shipped in the jar,
+ * made by {@code scripts/text/make_debian_sections.py}). A frozen pretrained sentence encoder
+ * embeds every text once; a new linear head is trained on the embeddings of a few labelled texts
+ * per class. The baseline learns from scratch on the same texts: a bag of words and the same
+ * logistic regression. Everything is seeded, and every figure is computed on the spot.
+ */
+public final class TextClassificationDemo {
+
+    /** Where the shipped data lives on the class path. */
+    public static final String RESOURCES = "/dev/graft/transfer/text/";
+
+    /** The head's settings, for embeddings and bags of words alike. */
+    static final LinearClassifier.Options HEAD = new LinearClassifier.Options(300, 0.05, 1e-3);
+
+    /** One line of the result table. */
+    public record Row(int perClass, double encoderAccuracy, double encoderSeconds,
+                      double baselineAccuracy, double baselineSeconds) {
+    }
+
+    /**
+     * The whole result.
+     *
+     * @param classes the class names
+     * @param testSize texts in the test set
+     * @param embedded texts the encoder embedded (the largest training choice and the test set)
+     * @param embedSeconds how long embedding them took
+     * @param rows one row per label budget
+     */
+    public record Result(List<String> classes, int testSize, int embedded, double embedSeconds, List<Row> rows) {
+    }
+
+    private final SentenceEncoder encoder;
+    private final long seed;
+
+    /**
+     * @param encoder the frozen sentence encoder
+     * @param seed seed of the label choice and of the heads
+     */
+    public TextClassificationDemo(SentenceEncoder encoder, long seed) {
+        this.encoder = encoder;
+        this.seed = seed;
+    }
+
+    /**
+     * @param split {@code train} (200 descriptions per section) or {@code test} (100 per section)
+     * @return the shipped Debian descriptions
+     * @throws IOException if the resource is missing or malformed (a broken build)
+     */
+    public static TextDataset debianSections(String split) throws IOException {
+        String name = RESOURCES + "debian-sections-" + split + ".jsonl.gz";
+        try (InputStream raw = TextClassificationDemo.class.getResourceAsStream(name)) {
+            if (raw == null) {
+                throw new IOException("resource " + name + " is missing from the jar (a broken build)");
+            }
+            return TextDataset.read(new java.util.zip.GZIPInputStream(raw), name, false, "text", "label");
+        }
+    }
+
+    /**
+     * Runs the comparison for each label budget on the given data.
+     *
+     * @param train the texts labels are chosen from
+     * @param test the texts accuracy is measured on (same classes)
+     * @param perClassCounts labels per class, e.g. 8, 32, 128
+     * @param progress where progress lines go
+     */
+    public Result run(TextDataset train, TextDataset test, int[] perClassCounts, PrintStream progress) {
+        TextDataset testSet = test.withClasses(train.classes());
+        int largest = Arrays.stream(perClassCounts).max().orElseThrow();
+        int[] pool = train.samplePerClass(largest, seed);
+        TextDataset chosen = train.subset(pool);
+        List<String> all = new ArrayList<>(chosen.texts());
+        all.addAll(testSet.texts());
+        long t0 = System.nanoTime();
+        Tensor embeddings = encoder.encode(all);
+        double embedSeconds = (System.nanoTime() - t0) / 1e9;
+        progress.printf("frozen encoder: %d texts embedded in %.1f s%n", all.size(), embedSeconds);
+        Tensor testEmbeddings = embeddings.slice(0, chosen.size(), all.size(), 1);
+        long[] testLabels = testSet.labels();
+
+        List<Row> rows = new ArrayList<>();
+        for (int perClass : perClassCounts) {
+            // the choice is nested, so each smaller budget is a subset of the embedded largest one
+            int[] picked = train.samplePerClass(perClass, seed);
+            int[] rowsInChosen = new int[picked.length];
+            for (int i = 0; i < picked.length; i++) {
+                rowsInChosen[i] = Arrays.binarySearch(pool, picked[i]);
+            }
+            TextDataset labelled = train.subset(picked);
+            long start = System.nanoTime();
+            Tensor x = rowsOf(embeddings, rowsInChosen);
+            LinearClassifier head = LinearClassifier.fit(x, labelled.labels(), train.classes().size(), HEAD, seed);
+            double encoderSeconds = (System.nanoTime() - start) / 1e9;
+            double encoderAccuracy = head.accuracy(testEmbeddings, testLabels);
+
+            start = System.nanoTime();
+            BagOfWords bag = BagOfWords.fit(labelled.texts());
+            LinearClassifier baseline = LinearClassifier.fit(bag.transform(labelled.texts()), labelled.labels(),
+                    train.classes().size(), HEAD, seed);
+            double baselineSeconds = (System.nanoTime() - start) / 1e9;
+            double baselineAccuracy = baseline.accuracy(bag.transform(testSet.texts()), testLabels);
+            rows.add(new Row(perClass, encoderAccuracy, encoderSeconds, baselineAccuracy, baselineSeconds));
+            progress.printf("%d labels per class: encoder + head %.1f%% (%.2f s), bag of words %.1f%% (%.2f s)%n", perClass,
+                    100 * encoderAccuracy, encoderSeconds, 100 * baselineAccuracy, baselineSeconds);
+        }
+        return new Result(train.classes(), testSet.size(), all.size(), embedSeconds, rows);
+    }
+
+    private static Tensor rowsOf(Tensor m, int[] rows) {
+        int f = m.size(1);
+        float[] all = m.toArray();
+        float[] out = new float[rows.length * f];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(all, rows[i] * f, out, i * f, f);
+        }
+        return Tensor.of(out, rows.length, f);
+    }
+}
