@@ -24,6 +24,8 @@ public final class FusedOps {
     /** The constant of PyTorch's exported erf GELU, {@code x * 0.5 * (1 + erf(x / 1.4142135))}. */
     private static final float SQRT2 = 1.4142135f;
 
+    /** Per-thread erf arguments of one GELU block, so the GELU can also run in place. */
+    private static final ThreadLocal<float[]> GELU_BLOCK = ThreadLocal.withInitial(() -> new float[BLOCK]);
     /** Per-thread score rows of attention, so a head never allocates. */
     private static final ThreadLocal<float[][]> SCORES = ThreadLocal.withInitial(() -> new float[1][0]);
 
@@ -57,6 +59,24 @@ public final class FusedOps {
      */
     public static Tensor linear(Tensor x, Tensor w, Tensor bias) {
         inferenceOnly("linear", x, w, bias);
+        return linearInto(x, w, bias);
+    }
+
+    /**
+     * {@link #linear} followed by {@link #gelu}, the GELU applied in place to the product: the
+     * feed-forward block's expansion without a second {@code [..., N]} tensor.
+     *
+     * @throws IllegalArgumentException if the shapes do not chain
+     * @throws IllegalStateException if an input requires a gradient while recording is on
+     */
+    public static Tensor linearGelu(Tensor x, Tensor w, Tensor bias) {
+        inferenceOnly("linearGelu", x, w, bias);
+        Tensor y = linearInto(x, w, bias);
+        geluInto(y.data, 0, y.data, Shape.numel(y.shape));
+        return y;
+    }
+
+    private static Tensor linearInto(Tensor x, Tensor w, Tensor bias) {
         if (x.dim() < 1 || w.dim() != 2 || x.shape[x.dim() - 1] != w.shape[0]
                 || (bias != null && (bias.dim() != 1 || bias.shape[0] != w.shape[1]))) {
             throw new IllegalArgumentException("linear: expected x [..., K], w [K, N] and bias [N] or null, got "
@@ -273,9 +293,17 @@ public final class FusedOps {
         Tensor xc = x.contiguous();
         int n = Shape.numel(x.shape);
         float[] out = new float[n];
-        float[] xs = xc.data;
-        int xo = xc.offset;
+        geluInto(xc.data, xc.offset, out, n);
+        return Tensor.wrap(out, x.shape);
+    }
+
+    /**
+     * {@code out[i] = gelu(xs[xo + i])} for {@code i < n}, a cache-sized block at a time; {@code out}
+     * may be {@code xs} itself at offset 0, since the erf arguments go to a per-thread buffer.
+     */
+    private static void geluInto(float[] xs, int xo, float[] out, int n) {
         Parallel.forRange((n + BLOCK - 1) / BLOCK, 1, (fromBlock, toBlock) -> {
+            float[] tmp = GELU_BLOCK.get();
             FloatVector root2 = FloatVector.broadcast(S, SQRT2);
             FloatVector one = FloatVector.broadcast(S, 1f);
             FloatVector half = FloatVector.broadcast(S, 0.5f);
@@ -285,23 +313,22 @@ public final class FusedOps {
                 int end = S.loopBound(len);
                 int j = 0;
                 for (; j < end; j += L) {
-                    FloatVector.fromArray(S, xs, xo + from + j).div(root2).intoArray(out, from + j);
+                    FloatVector.fromArray(S, xs, xo + from + j).div(root2).intoArray(tmp, j);
                 }
                 for (; j < len; j++) {
-                    out[from + j] = xs[xo + from + j] / SQRT2;
+                    tmp[j] = xs[xo + from + j] / SQRT2;
                 }
-                Erf.apply(out, from, out, from, len);
+                Erf.apply(tmp, 0, tmp, 0, len);
                 j = 0;
                 for (; j < end; j += L) {
-                    FloatVector e = FloatVector.fromArray(S, out, from + j).add(one);
+                    FloatVector e = FloatVector.fromArray(S, tmp, j).add(one);
                     FloatVector.fromArray(S, xs, xo + from + j).mul(e).mul(half).intoArray(out, from + j);
                 }
                 for (; j < len; j++) {
-                    out[from + j] = xs[xo + from + j] * (out[from + j] + 1f) * 0.5f;
+                    out[from + j] = xs[xo + from + j] * (tmp[j] + 1f) * 0.5f;
                 }
             }
         });
-        return Tensor.wrap(out, x.shape);
     }
 
     // ---------------------------------------------------------------- layer normalisation
@@ -318,7 +345,23 @@ public final class FusedOps {
      * @throws IllegalStateException if an input requires a gradient while recording is on
      */
     public static Tensor layerNorm(Tensor x, Tensor weight, Tensor bias, float eps) {
-        inferenceOnly("layerNorm", x, weight, bias);
+        return layerNorm(x, null, weight, bias, eps);
+    }
+
+    /**
+     * Layer normalisation of {@code x + residual} (a transformer block's residual connection),
+     * the sum never stored as a tensor of its own.
+     *
+     * @param residual the same shape as {@code x}, or null
+     * @throws IllegalArgumentException if residual is not the shape of x, or weight or bias is not {@code [D]}
+     * @throws IllegalStateException if an input requires a gradient while recording is on
+     */
+    public static Tensor layerNorm(Tensor x, Tensor residual, Tensor weight, Tensor bias, float eps) {
+        inferenceOnly("layerNorm", x, residual, weight, bias);
+        if (residual != null && !Arrays.equals(residual.shape, x.shape)) {
+            throw new IllegalArgumentException("layerNorm: residual " + Shape.str(residual.shape) + " is not the shape of x "
+                    + Shape.str(x.shape));
+        }
         int r = x.dim();
         if (r < 1) {
             throw new IllegalArgumentException("layerNorm: expected x [..., D], got a scalar");
@@ -331,6 +374,7 @@ public final class FusedOps {
             }
         }
         Tensor xc = x.contiguous();
+        Tensor rc = residual == null ? null : residual.contiguous();
         Tensor wc = weight == null ? null : weight.contiguous();
         Tensor bc = bias == null ? null : bias.contiguous();
         int rows = d == 0 ? 0 : Shape.numel(x.shape) / d;
@@ -338,15 +382,31 @@ public final class FusedOps {
         if (rows > 0) {
             Parallel.forRange(rows, Math.max(1, BLOCK / Math.max(d, 1)), (from, to) -> {
                 for (int row = from; row < to; row++) {
-                    normalizeRow(xc.data, xc.offset + row * d, out, row * d, d, wc, bc, eps);
+                    normalizeRow(xc.data, xc.offset + row * d, rc == null ? null : rc.data,
+                            rc == null ? 0 : rc.offset + row * d, out, row * d, d, wc, bc, eps);
                 }
             });
         }
         return Tensor.wrap(out, x.shape);
     }
 
-    private static void normalizeRow(float[] x, int xo, float[] y, int yo, int d, Tensor w, Tensor b, float eps) {
+    private static void normalizeRow(float[] src, int so, float[] res, int ro, float[] y, int yo, int d,
+                                     Tensor w, Tensor b, float eps) {
         int end = S.loopBound(d);
+        float[] x = src;
+        int xo = so;
+        if (res != null) {
+            // the residual sum goes to the output row first and is normalised there
+            int j = 0;
+            for (; j < end; j += L) {
+                FloatVector.fromArray(S, src, so + j).add(FloatVector.fromArray(S, res, ro + j)).intoArray(y, yo + j);
+            }
+            for (; j < d; j++) {
+                y[yo + j] = src[so + j] + res[ro + j];
+            }
+            x = y;
+            xo = yo;
+        }
         FloatVector acc = FloatVector.zero(S);
         int j = 0;
         for (; j < end; j += L) {

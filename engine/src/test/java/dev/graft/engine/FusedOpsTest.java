@@ -102,6 +102,29 @@ class FusedOpsTest {
     }
 
     @Test
+    void linearGeluIsLinearThenGelu() {
+        try (var ignored = GradMode.noGrad()) {
+            Tensor x = Tensor.randn(16, 3, 50, 40);
+            Tensor w = Tensor.randn(17, 40, 96);
+            Tensor b = Tensor.randn(18, 96);
+            assertArrayEquals(FusedOps.gelu(FusedOps.linear(x, w, b)).toArray(), FusedOps.linearGelu(x, w, b).toArray(), 0f);
+        }
+    }
+
+    @Test
+    void layerNormOfAResidualSumNormalisesTheSum() {
+        try (var ignored = GradMode.noGrad()) {
+            Tensor x = Tensor.randn(19, 4, 7, 384);
+            Tensor r = Tensor.randn(20, 4, 7, 384);
+            Tensor w = Tensor.randn(21, 384);
+            Tensor b = Tensor.randn(22, 384);
+            assertArrayEquals(FusedOps.layerNorm(x.add(r), w, b, 1e-12f).toArray(),
+                    FusedOps.layerNorm(x, r, w, b, 1e-12f).toArray(), 0f);
+            assertThrows(IllegalArgumentException.class, () -> FusedOps.layerNorm(x, Tensor.randn(1, 384), w, b, 1e-5f));
+        }
+    }
+
+    @Test
     void layerNormMatchesTheComposedOps() {
         try (var ignored = GradMode.noGrad()) {
             for (int d : new int[] {384, 37}) {

@@ -288,8 +288,27 @@ final class Fusions {
                     if (div < 0 || in(nodes.get(div), 0) != x) {
                         continue;
                     }
-                    register("gelu", new int[] {div, erf, add, mul1, mul2},
-                            new int[] {x, in(nodes.get(div), 1), one, half}, Fusions::geluKernel);
+                    int[] gelu = {div, erf, add, mul1, mul2};
+                    int[] constants = {in(nodes.get(div), 1), one, half};
+                    // the expansion of a feed-forward block: the GELU runs in place on the product
+                    int bias = producedBy(x, "Add");
+                    List<Integer> readers = consumers.get(x);
+                    if (bias >= 0 && readers.size() == 2 && readers.contains(div) && readers.contains(mul1) && !protectedSlot[x]) {
+                        GraphNode a2 = nodes.get(bias);
+                        for (int s3 = 0; s3 < 2; s3++) {
+                            int mm = producedBy(in(a2, s3), "MatMul");
+                            if (mm >= 0 && weightIsInitializer(mm)) {
+                                GraphNode m = nodes.get(mm);
+                                int[] members = {mm, bias, div, erf, add, mul1, mul2};
+                                int[] inputs = {in(m, 0), in(m, 1), in(a2, 1 - s3), constants[0], constants[1], constants[2]};
+                                register("linearGelu", members, inputs, Fusions::linearGeluKernel);
+                                if (byNode[mul2] != null) {
+                                    return;
+                                }
+                            }
+                        }
+                    }
+                    register("gelu", gelu, new int[] {x, constants[0], constants[1], constants[2]}, Fusions::geluKernel);
                     return;
                 }
             }
@@ -297,14 +316,23 @@ final class Fusions {
     }
 
     private static Value geluKernel(Value[] v) {
-        if (!floats(v[0]) || !scalar(v[1]) || !scalar(v[2]) || !scalar(v[3])) {
-            return null;
-        }
-        // the fused op is PyTorch's erf GELU with these exact constants; anything else runs as written
-        if (value(v[1]) != 1.4142135f || value(v[2]) != 1f || value(v[3]) != 0.5f) {
+        if (!floats(v[0]) || !geluConstants(v[1], v[2], v[3])) {
             return null;
         }
         return Value.of(FusedOps.gelu(v[0].floatTensor()));
+    }
+
+    /** The fused op is PyTorch's erf GELU with these exact constants; anything else runs as written. */
+    private static boolean geluConstants(Value divisor, Value one, Value half) {
+        return scalar(divisor) && scalar(one) && scalar(half) && value(divisor) == 1.4142135f && value(one) == 1f
+                && value(half) == 0.5f;
+    }
+
+    private static Value linearGeluKernel(Value[] v) {
+        if (!linearFits(v[0], v[1], v[2]) || !geluConstants(v[3], v[4], v[5])) {
+            return null;
+        }
+        return Value.of(FusedOps.linearGelu(v[0].floatTensor(), v[1].floatTensor(), v[2].floatTensor()));
     }
 
     // ---------------------------------------------------------------- layer normalisation
@@ -362,19 +390,37 @@ final class Fusions {
                 }
                 long[] axes1 = rm1.spec().intsAttr("axes");
                 long[] axes2 = rm2.spec().intsAttr("axes");
-                register("layerNorm", new int[] {mean, sub, pow, var, addEps, sqrt, div, mulGamma, addBeta},
-                        new int[] {x, in(nodes.get(pow), 1), eps, gamma, beta, in(rm1, 1), in(rm2, 1)},
-                        v -> layerNormKernel(v, axes1, axes2));
+                int[] members = {mean, sub, pow, var, addEps, sqrt, div, mulGamma, addBeta};
+                int[] inputs = {x, in(nodes.get(pow), 1), eps, gamma, beta, in(rm1, 1), in(rm2, 1), -1};
+                // a residual connection just before: the sum is normalised without being stored
+                int residual = producedBy(x, "Add");
+                List<Integer> readers = consumers.get(x);
+                if (residual >= 0 && readers.size() == 2 && readers.contains(mean) && readers.contains(sub) && !protectedSlot[x]) {
+                    int[] withAdd = Arrays.copyOf(members, members.length + 1);
+                    withAdd[members.length] = residual;
+                    int[] withInputs = inputs.clone();
+                    withInputs[0] = in(nodes.get(residual), 0);
+                    withInputs[7] = in(nodes.get(residual), 1);
+                    register("layerNorm", withAdd, withInputs, v -> layerNormKernel(v, axes1, axes2));
+                }
+                register("layerNorm", members, inputs, v -> layerNormKernel(v, axes1, axes2));
                 return;
             }
         }
     }
 
     private static Value layerNormKernel(Value[] v, long[] axes1, long[] axes2) {
-        if (!floats(v[0], v[3], v[4]) || !scalar(v[1]) || !scalar(v[2]) || value(v[1]) != 2f) {
+        if (!floats(v[0], v[3], v[4]) || !scalar(v[1]) || !scalar(v[2]) || value(v[1]) != 2f
+                || (v[7] != null && !floats(v[7]))) {
             return null;
         }
         Tensor x = v[0].floatTensor();
+        Tensor residual = v[7] == null ? null : v[7].floatTensor();
+        if (residual != null && !Arrays.equals(residual.shape(), x.shape())) {
+            // a broadcasting sum (e.g. BERT's position embeddings) is added as written first
+            x = x.add(residual);
+            residual = null;
+        }
         int r = x.dim();
         if (r < 1 || !lastAxis(axes1, v[5], r) || !lastAxis(axes2, v[6], r)) {
             return null;
@@ -385,7 +431,7 @@ final class Fusions {
         if (gamma.dim() != 1 || gamma.size(0) != d || beta.dim() != 1 || beta.size(0) != d) {
             return null;
         }
-        return Value.of(FusedOps.layerNorm(x, gamma, beta, value(v[2])));
+        return Value.of(FusedOps.layerNorm(x, residual, gamma, beta, value(v[2])));
     }
 
     /** Whether a ReduceMean's axes (attribute, or input from opset 18) are exactly the last axis. */
@@ -427,19 +473,24 @@ final class Fusions {
     }
 
     private static Value linearKernel(Value[] v) {
-        if (!floats(v[0], v[1]) || (v[2] != null && !floats(v[2]))) {
+        if (!linearFits(v[0], v[1], v[2])) {
             return null;
         }
-        Tensor x = v[0].floatTensor();
-        Tensor w = v[1].floatTensor();
+        return Value.of(FusedOps.linear(v[0].floatTensor(), v[1].floatTensor(), v[2] == null ? null : v[2].floatTensor()));
+    }
+
+    /** x {@code [..., K]} (rank 2 or more), w {@code [K, N]}, bias {@code [N]} or absent, all float32. */
+    private static boolean linearFits(Value xv, Value wv, Value bv) {
+        if (!floats(xv, wv) || (bv != null && !floats(bv))) {
+            return false;
+        }
+        Tensor x = xv.floatTensor();
+        Tensor w = wv.floatTensor();
         if (x.dim() < 2 || w.dim() != 2 || x.shape()[x.dim() - 1] != w.size(0)) {
-            return null;
+            return false;
         }
-        Tensor b = v[2] == null ? null : v[2].floatTensor();
-        if (b != null && (b.dim() != 1 || b.size(0) != w.size(1))) {
-            return null;
-        }
-        return Value.of(FusedOps.linear(x, w, b));
+        Tensor b = bv == null ? null : bv.floatTensor();
+        return b == null || (b.dim() == 1 && b.size(0) == w.size(1));
     }
 
     // ---------------------------------------------------------------- values
