@@ -93,22 +93,9 @@ public final class FusedOps {
                 System.arraycopy(b.data, b.offset, out, r * n, n);
             }
         }
-        boolean transB;
-        int ldb;
-        Tensor wv = w;
-        if (w.strides[1] == 1 && w.strides[0] >= n) {
-            transB = false;
-            ldb = Math.max(w.strides[0], 1);
-        } else if (w.strides[0] == 1 && w.strides[1] >= k) {
-            transB = true;
-            ldb = Math.max(w.strides[1], 1);
-        } else {
-            wv = w.contiguous();
-            transB = false;
-            ldb = Math.max(n, 1);
-        }
-        Gemm.sgemm(false, transB, rows, n, k, 1f, xc.data, xc.offset, Math.max(k, 1), wv.data, wv.offset, ldb,
-                bias == null ? 0f : 1f, out, 0, Math.max(n, 1));
+        MatMul.Operand mw = MatMul.Operand.of(w, new int[0], k, n);
+        Gemm.sgemm(false, mw.transposed(), rows, n, k, 1f, xc.data, xc.offset, Math.max(k, 1), mw.t().data, mw.t().offset,
+                mw.ld(), bias == null ? 0f : 1f, out, 0, Math.max(n, 1));
         int[] shape = x.shape.clone();
         shape[shape.length - 1] = n;
         return Tensor.wrap(out, shape);
@@ -150,9 +137,9 @@ public final class FusedOps {
         scoreShape[r - 2] = t;
         scoreShape[r - 1] = s;
         int[] maskStrides = mask == null ? null : Shape.broadcastStrides("attention mask", mask.shape, mask.strides, scoreShape);
-        Matrix mq = Matrix.of(q);
-        Matrix mk = Matrix.of(k);
-        Matrix mv = Matrix.of(v);
+        MatMul.Operand mq = MatMul.Operand.of(q, lead, t, d);
+        MatMul.Operand mk = MatMul.Operand.of(k, lead, d, s);
+        MatMul.Operand mv = MatMul.Operand.of(v, lead, s, dv);
         int[] leadStrides = Shape.contiguousStrides(lead);
         float[] out = new float[batch * t * dv];
         if (t > 0 && s > 0 && dv > 0) {
@@ -163,8 +150,8 @@ public final class FusedOps {
                 }
                 float[] scores = holder[0];
                 for (int i = from; i < to; i++) {
-                    Gemm.sgemm(mq.transposed, mk.transposed, t, s, d, scale, mq.t.data, mq.offset(i, leadStrides), mq.ld,
-                            mk.t.data, mk.offset(i, leadStrides), mk.ld, 0f, scores, 0, s);
+                    Gemm.sgemm(mq.transposed(), mk.transposed(), t, s, d, scale, mq.t().data, mq.offset(i, leadStrides), mq.ld(),
+                            mk.t().data, mk.offset(i, leadStrides), mk.ld(), 0f, scores, 0, s);
                     int maskBase = mask == null ? 0 : offset(mask.offset, maskStrides, i, leadStrides);
                     for (int row = 0; row < t; row++) {
                         if (mask == null) {
@@ -173,7 +160,7 @@ public final class FusedOps {
                             softmaxRow(scores, row * s, s, mask.data, maskBase + row * maskStrides[r - 2], maskStrides[r - 1]);
                         }
                     }
-                    Gemm.sgemm(false, mv.transposed, t, dv, s, 1f, scores, 0, s, mv.t.data, mv.offset(i, leadStrides), mv.ld,
+                    Gemm.sgemm(false, mv.transposed(), t, dv, s, 1f, scores, 0, s, mv.t().data, mv.offset(i, leadStrides), mv.ld(),
                             0f, out, i * t * dv, dv);
                 }
             });
@@ -243,40 +230,6 @@ public final class FusedOps {
         }
         for (; j < n; j++) {
             x[at + j] /= sum;
-        }
-    }
-
-    /**
-     * A batch of matrices as GEMM reads them in place: row-major or column-major with a leading
-     * dimension, and per-matrix offsets from the leading strides; anything else is copied once.
-     */
-    private record Matrix(Tensor t, boolean transposed, int ld, int[] leadStrides) {
-
-        static Matrix of(Tensor x) {
-            int r = x.dim();
-            int rows = x.shape[r - 2];
-            int cols = x.shape[r - 1];
-            int sr = x.strides[r - 2];
-            int sc = x.strides[r - 1];
-            Tensor v = x;
-            boolean trans;
-            int ld;
-            if ((sc == 1 || cols == 1) && (sr >= cols || rows == 1)) {
-                trans = false;
-                ld = rows == 1 ? Math.max(cols, 1) : Math.max(sr, 1);
-            } else if ((sr == 1 || rows == 1) && (sc >= rows || cols == 1)) {
-                trans = true;
-                ld = cols == 1 ? Math.max(rows, 1) : Math.max(sc, 1);
-            } else {
-                v = x.contiguous();
-                trans = false;
-                ld = Math.max(cols, 1);
-            }
-            return new Matrix(v, trans, ld, Arrays.copyOf(v.strides, r - 2));
-        }
-
-        int offset(int index, int[] contiguousLead) {
-            return FusedOps.offset(t.offset, leadStrides, index, contiguousLead);
         }
     }
 

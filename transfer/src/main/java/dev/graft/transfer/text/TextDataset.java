@@ -1,6 +1,7 @@
 package dev.graft.transfer.text;
 
 import dev.graft.nn.checkpoint.Json;
+import dev.graft.transfer.data.CsvDataset;
 import dev.graft.transfer.data.MalformedDataException;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -12,12 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -99,7 +98,7 @@ public record TextDataset(List<String> texts, long[] labels, List<String> classe
             texts.add(r[0]);
             labelNames.add(r[1]);
         }
-        List<String> classes = classOrder(labelNames);
+        List<String> classes = CsvDataset.classOrder(labelNames);
         return new TextDataset(texts, indices(labelNames, classes, source), classes);
     }
 
@@ -189,15 +188,6 @@ public record TextDataset(List<String> texts, long[] labels, List<String> classe
             out[i] = c;
         }
         return out;
-    }
-
-    /** Integer labels sort as numbers (so "10" follows "9"); anything else sorts as text. */
-    private static List<String> classOrder(List<String> labels) {
-        boolean integers = labels.stream().allMatch(s -> s.matches("-?\\d{1,18}"));
-        Comparator<String> order = integers ? Comparator.comparingLong(Long::parseLong) : Comparator.naturalOrder();
-        TreeSet<String> distinct = new TreeSet<>(order);
-        distinct.addAll(labels);
-        return List.copyOf(distinct);
     }
 
     private static List<String[]> jsonl(BufferedReader in, String source, String textColumn, String labelColumn)
