@@ -85,6 +85,26 @@ class FusionTest {
     }
 
     @Test
+    void attentionWithTheMaskFirstAndComputedByAMul() {
+        OnnxModel m = OnnxImporter.load(new ModelBuilder().opset(14)
+                .input("q", 1, 2, 3, 4).input("k", 1, 2, 4, 5).input("v", 1, 2, 5, 3).input("m", 1, 1, 1, 5).output("y")
+                .floatInit("c", new float[] {2f}).floatInit("big", new float[] {-1e4f})
+                .node("qk", "MatMul", List.of("q", "k"), List.of("s"))
+                .node("div", "Div", List.of("s", "c"), List.of("d"))
+                .node("mask", "Mul", List.of("m", "big"), List.of("mm"))
+                .node("add", "Add", List.of("mm", "d"), List.of("a"))
+                .node("sm", "Softmax", List.of("a"), List.of("p"), ModelBuilder.Attr.i("axis", -1))
+                .node("pv", "MatMul", List.of("p", "v"), List.of("y")).build());
+        assertEquals(Map.of("attention", 1), m.fusedChains());
+        Map<String, Value> in = new LinkedHashMap<>();
+        in.put("q", Value.of(Tensor.randn(1, 1, 2, 3, 4)));
+        in.put("k", Value.of(Tensor.randn(2, 1, 2, 4, 5)));
+        in.put("v", Value.of(Tensor.randn(3, 1, 2, 5, 3)));
+        in.put("m", Value.of(Tensor.of(new float[] {0, 0, 0, 1, 1}, 1, 1, 1, 5)));
+        assertArrayEquals(run(m, in, "y", false), run(m, in, "y", true), 1e-6f);
+    }
+
+    @Test
     void chainsWhoseIntermediatesAreReadElsewhereAreNotFused() {
         OnnxModel m = OnnxImporter.load(gelu(1.4142135f).output("e").build());
         assertEquals(Map.of(), m.fusedChains());

@@ -160,21 +160,21 @@ final class Fusions {
             return;
         }
         int pv = readers.get(0);
-        int x = in(sm, 0);
-        int add = producedBy(x, "Add");
-        int mask = -1;
-        if (add >= 0) {
-            GraphNode a = nodes.get(add);
-            if (producedBy(in(a, 0), "Div", "Mul", "MatMul") >= 0) {
-                x = in(a, 0);
-                mask = in(a, 1);
-            } else if (producedBy(in(a, 1), "Div", "Mul", "MatMul") >= 0) {
-                x = in(a, 1);
-                mask = in(a, 0);
-            } else {
-                return;
-            }
+        int add = producedBy(in(sm, 0), "Add");
+        if (add < 0) {
+            attention(softmax, pv, -1, in(sm, 0), -1);
+            return;
         }
+        // either operand of the mask Add may be the scores; the mask itself may come from a Mul too
+        GraphNode a = nodes.get(add);
+        for (int side = 0; side < 2 && byNode[softmax] == null; side++) {
+            attention(softmax, pv, add, in(a, side), in(a, 1 - side));
+        }
+    }
+
+    /** Registers the chain if {@code scores} comes from a MatMul, directly or through one Div or Mul by a constant. */
+    private void attention(int softmax, int pv, int add, int scores, int mask) {
+        int x = scores;
         int scale = producedBy(x, "Div", "Mul");
         int scaleConstant = -1;
         boolean divide = false;
@@ -202,11 +202,11 @@ final class Fusions {
         if (add >= 0) {
             members.add(add);
         }
+        GraphNode sm = nodes.get(softmax);
         int axis = sm.spec().intAttr("axis", sm.spec().version() >= 13 ? -1 : 1);
         boolean divideBy = divide;
-        GraphNode pvNode = nodes.get(pv);
         register("attention", members.stream().mapToInt(Integer::intValue).toArray(),
-                new int[] {in(nodes.get(qk), 0), in(nodes.get(qk), 1), in(pvNode, 1), scaleConstant, mask},
+                new int[] {in(nodes.get(qk), 0), in(nodes.get(qk), 1), in(nodes.get(pv), 1), scaleConstant, mask},
                 v -> attentionKernel(v, axis, divideBy));
     }
 
