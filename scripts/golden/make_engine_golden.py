@@ -302,6 +302,12 @@ def comparison_cases():
     c.outputs(torch.where(cond, c.randn("a", 2, LONG_ROW), c.randn("b", 2, LONG_ROW)))
 
 
+def unary_layouts():
+    """(label, shape, views) of the layouts every unary op is checked on."""
+    return [("small", (3, 4), ()), ("long", (3, LONG_ROW), ()), ("scalar", (), ()),
+            ("transposed", (LONG_ROW, 3), (T,)), ("sliced", (4, 10), (("slice", 1, 1, 10, 3),))]
+
+
 def unary_cases():
     # input makers: (case, shape, views) -> tensor
     def normal(c, s, v):
@@ -326,8 +332,7 @@ def unary_cases():
         ("hardSwish", wide, F.hardswish), ("relu6", wide, F.relu6),
         ("contiguous", normal, lambda x: x.contiguous()),
     ]
-    layouts = [("small", (3, 4), ()), ("long", (3, LONG_ROW), ()), ("scalar", (), ()),
-               ("transposed", (LONG_ROW, 3), (T,)), ("sliced", (4, 10), (("slice", 1, 1, 10, 3),))]
+    layouts = unary_layouts()
     for op, make, fn in table:
         for label, s, views in layouts:
             if op == "contiguous" and not views:
@@ -747,10 +752,30 @@ def creation_cases():
     c.outputs(torch.tensor(1.5))
 
 
+def trig_cases():
+    """Trigonometric functions and their inverses, each on the unary layouts."""
+    table = [
+        ("sin", lambda c, s, v: c.away_from_zero("x", *s, scale=4.0, views=v), torch.sin),
+        ("cos", lambda c, s, v: c.away_from_zero("x", *s, scale=4.0, views=v), torch.cos),
+        # inside (-pi/2, pi/2), away from the poles where float32 cannot resolve the steep slope
+        ("tan", lambda c, s, v: c.uniform("x", -1.3, 1.3, *s, views=v), torch.tan),
+        # inside (-1, 1), away from the ends where the derivative 1/sqrt(1 - x^2) blows up
+        ("asin", lambda c, s, v: c.uniform("x", -0.9, 0.9, *s, views=v), torch.asin),
+        ("acos", lambda c, s, v: c.uniform("x", -0.9, 0.9, *s, views=v), torch.acos),
+        ("atan", lambda c, s, v: c.away_from_zero("x", *s, scale=4.0, views=v), torch.atan),
+    ]
+    layouts = unary_layouts()
+    for op, make, fn in table:
+        for label, s, views in layouts:
+            c = case(f"{op}_{label}", op)
+            c.outputs(fn(make(c, s, views)))
+
+
 def all_cases():
     _seed[0] = 0
+    # new cases go last: seeds are handed out in order, so earlier cases keep their data
     for make in (binary_cases, comparison_cases, unary_cases, reduction_cases, matmul_cases, conv_cases,
-                 pool_cases, structure_cases, view_cases, cast_cases, creation_cases):
+                 pool_cases, structure_cases, view_cases, cast_cases, creation_cases, trig_cases):
         make()
 
 

@@ -139,6 +139,12 @@ final class Elementwise {
             case RECIPROCAL -> g.mul(y.square()).neg();
             case SQUARE -> g.mul(x).mul(2f);
             case ERF -> g.mul(x.square().neg().exp().mul(TWO_OVER_SQRT_PI));
+            case SIN -> g.mul(x.cos());
+            case COS -> g.mul(x.sin()).neg();
+            case TAN -> g.mul(y.square().add(1f));
+            case ASIN -> g.mul(x.square().neg().add(1f).rsqrt());
+            case ACOS -> g.mul(x.square().neg().add(1f).rsqrt()).neg();
+            case ATAN -> g.div(x.square().add(1f));
         };
     }
 }

@@ -621,6 +621,36 @@ public final class Tensor {
         return Elementwise.unary(UnaryKernel.Op.ERF, this);
     }
 
+    /** @return the sine, in radians */
+    public Tensor sin() {
+        return Elementwise.unary(UnaryKernel.Op.SIN, this);
+    }
+
+    /** @return the cosine, in radians */
+    public Tensor cos() {
+        return Elementwise.unary(UnaryKernel.Op.COS, this);
+    }
+
+    /** @return the tangent, in radians */
+    public Tensor tan() {
+        return Elementwise.unary(UnaryKernel.Op.TAN, this);
+    }
+
+    /** @return the arcsine in {@code [-pi/2, pi/2]}; NaN outside {@code [-1, 1]} */
+    public Tensor asin() {
+        return Elementwise.unary(UnaryKernel.Op.ASIN, this);
+    }
+
+    /** @return the arccosine in {@code [0, pi]}; NaN outside {@code [-1, 1]} */
+    public Tensor acos() {
+        return Elementwise.unary(UnaryKernel.Op.ACOS, this);
+    }
+
+    /** @return the arctangent in {@code (-pi/2, pi/2)} */
+    public Tensor atan() {
+        return Elementwise.unary(UnaryKernel.Op.ATAN, this);
+    }
+
     /** @return {@code max(x, 0)} */
     public Tensor relu() {
         return Elementwise.unary(UnaryKernel.Op.RELU, this);

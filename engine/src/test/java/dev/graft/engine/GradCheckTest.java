@@ -57,6 +57,10 @@ class GradCheckTest {
         return leafIn(seed, 0.5f, 3f, 4, 3).detach().transpose(0, 1).requiresGrad(true);
     }
 
+    private static Tensor stridedIn(long seed, float lo, float hi) {
+        return leafIn(seed, lo, hi, 4, 3).detach().transpose(0, 1).requiresGrad(true);
+    }
+
     private static Tensor kinkFreeStrided(long seed, float scale) {
         return awayFromZero(seed, scale, 4, 3).detach().transpose(0, 1).requiresGrad(true);
     }
@@ -72,6 +76,12 @@ class GradCheckTest {
         unary("tanh", Tensor::tanh, leaf(1, false, 3, 4), leaf(2, true, 3, 4));
         unary("sigmoid", Tensor::sigmoid, leaf(1, false, 3, 4), leaf(2, true, 3, 4));
         unary("erf", Tensor::erf, leaf(1, false, 3, 4), leaf(2, true, 3, 4));
+        unary("sin", Tensor::sin, leaf(1, false, 3, 4), leaf(2, true, 3, 4));
+        unary("cos", Tensor::cos, leaf(1, false, 3, 4), leaf(2, true, 3, 4));
+        unary("tan", Tensor::tan, leafIn(1, -1.2f, 1.2f, 3, 4), stridedIn(2, -1.2f, 1.2f));
+        unary("asin", Tensor::asin, leafIn(1, -0.8f, 0.8f, 3, 4), stridedIn(2, -0.8f, 0.8f));
+        unary("acos", Tensor::acos, leafIn(1, -0.8f, 0.8f, 3, 4), stridedIn(2, -0.8f, 0.8f));
+        unary("atan", Tensor::atan, leaf(1, false, 3, 4), leaf(2, true, 3, 4));
         unary("relu", Tensor::relu, awayFromZero(1, 1f, 3, 4), kinkFreeStrided(2, 1f));
         unary("reciprocal", Tensor::reciprocal, awayFromZero(1, 1f, 3, 4), kinkFreeStrided(2, 1f));
         unary("square", Tensor::square, leaf(1, false, 3, 4), leaf(2, true, 3, 4));

@@ -9,6 +9,7 @@ import dev.graft.onnx.graph.Fusion;
 import dev.graft.onnx.graph.GraphNode;
 import dev.graft.onnx.ops.OpRegistry;
 import dev.graft.onnx.ops.RunContext;
+import dev.graft.onnx.proto.AttributeDef;
 import dev.graft.onnx.proto.Dim;
 import dev.graft.onnx.proto.ModelDef;
 import dev.graft.onnx.proto.NodeDef;
@@ -304,6 +305,107 @@ public final class OnnxModel extends Module {
             throw new IllegalArgumentException("no parameter for initializer '" + onnxName + "'");
         }
         return p;
+    }
+
+    // ---------------------------------------------------------------- export view
+
+    /** @return the IR version of the file the model was read from */
+    public long irVersion() {
+        return def.irVersion();
+    }
+
+    /**
+     * The nodes that compute {@link #outputNames()}, as read from the file, in execution order (a
+     * topological order), for re-encoding by {@link dev.graft.onnx.export.OnnxExport}. Tensor
+     * attributes stored as external data come back inline.
+     *
+     * @return the kept nodes, unmodifiable
+     */
+    public List<NodeDef> nodeDefs() {
+        List<NodeDef> out = new ArrayList<>();
+        for (GraphNode n : graph.nodes()) {
+            out.add(inlineExternalAttributes(n.def()));
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    private NodeDef inlineExternalAttributes(NodeDef d) {
+        boolean external = false;
+        for (AttributeDef a : d.attributes().values()) {
+            external |= a.t() != null && a.t().externalData() != null;
+            for (TensorDef t : a.tensors()) {
+                external |= t.externalData() != null;
+            }
+        }
+        if (!external) {
+            return d;
+        }
+        Map<String, AttributeDef> attrs = new LinkedHashMap<>();
+        for (AttributeDef a : d.attributes().values()) {
+            List<TensorDef> tensors = new ArrayList<>();
+            for (TensorDef t : a.tensors()) {
+                tensors.add(TensorDecoder.inlineExternal(t, modelDir));
+            }
+            attrs.put(a.name(), new AttributeDef(a.name(), a.type(), a.f(), a.i(), a.s(),
+                    a.t() == null ? null : TensorDecoder.inlineExternal(a.t(), modelDir), a.floats(), a.ints(),
+                    a.strings(), tensors, a.hasGraph()));
+        }
+        return new NodeDef(d.name(), d.opType(), d.domain(), d.inputs(), d.outputs(), attrs);
+    }
+
+    /**
+     * The initializers the kept nodes read (and any output that is an initializer), in file order,
+     * with their current values: parameters and BatchNorm running statistics as trained, integer
+     * constants as loaded. Each value keeps the element type the file declared (a float16
+     * parameter is held as float32 but typed {@link DataType#FLOAT16}). Initializers only the cut-off
+     * part of the graph read are left out.
+     *
+     * @return ONNX initializer name to value, unmodifiable
+     */
+    public Map<String, Value> initializers() {
+        Set<String> used = new HashSet<>(graph.outputs());
+        for (GraphNode n : graph.nodes()) {
+            used.addAll(n.def().inputs());
+        }
+        Map<String, Value> out = new LinkedHashMap<>();
+        for (String name : decoded.keySet()) {
+            if (!used.contains(name)) {
+                continue;
+            }
+            Parameter p = params.get(name);
+            if (p != null) {
+                out.put(name, Value.of(p.value().detach(), paramTypes.get(name)));
+            } else if (bufferNames.contains(name)) {
+                out.put(name, Value.of(buffer(toModule.get(name)), paramTypes.get(name)));
+            } else {
+                out.put(name, constants.getOrDefault(name, decoded.get(name)));
+            }
+        }
+        return Collections.unmodifiableMap(out);
+    }
+
+    /**
+     * @return the outputs {@link #run(Map)} returns, each with the element type and shape the file
+     *     declares for it (as a graph output or in {@code value_info}); type and dims are null when
+     *     the file declares none, as for most cut points
+     */
+    public List<TensorInfo> outputs() {
+        Map<String, ValueInfoDef> declared = new HashMap<>();
+        for (ValueInfoDef v : def.graph().valueInfo()) {
+            declared.put(v.name(), v);
+        }
+        for (ValueInfoDef v : def.graph().inputs()) {
+            declared.put(v.name(), v);
+        }
+        for (ValueInfoDef v : def.graph().outputs()) {
+            declared.put(v.name(), v);
+        }
+        List<TensorInfo> out = new ArrayList<>();
+        for (String name : graph.outputs()) {
+            ValueInfoDef v = declared.get(name);
+            out.add(v != null && v.isTensor() ? info(v) : new TensorInfo(name, null, null));
+        }
+        return out;
     }
 
     // ---------------------------------------------------------------- running

@@ -148,7 +148,7 @@ public final class Gemv {
         for (; j <= n - L; j += L) {
             s0 = FloatVector.fromArray(S, a, aOff + j).fma(FloatVector.fromArray(S, b, bOff + j), s0);
         }
-        float sum = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        float sum = Lanes.sum(s0.add(s1).add(s2.add(s3)));
         for (; j < n; j++) {
             sum += a[aOff + j] * b[bOff + j];
         }

@@ -310,7 +310,7 @@ public final class Pool2d {
             for (i = L; i <= n - L; i += L) {
                 acc = acc.add(FloatVector.fromArray(S, x, off + i));
             }
-            s = acc.reduceLanes(VectorOperators.ADD);
+            s = Lanes.sum(acc);
         }
         for (; i < n; i++) {
             s += x[off + i];

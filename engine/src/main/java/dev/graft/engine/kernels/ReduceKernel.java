@@ -29,7 +29,7 @@ public final class ReduceKernel {
         for (int end = S.loopBound(n); i < end; i += L) {
             a0 = a0.add(FloatVector.fromArray(S, x, off + i));
         }
-        float s = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+        float s = Lanes.sum(a0.add(a1).add(a2.add(a3)));
         for (; i < n; i++) {
             s += x[off + i];
         }

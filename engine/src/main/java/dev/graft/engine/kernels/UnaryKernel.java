@@ -1,7 +1,6 @@
 package dev.graft.engine.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -9,11 +8,16 @@ import jdk.incubator.vector.VectorSpecies;
  * ({@code y[yo + i] = f(x[xo + i])}). Composite activations (GELU, SiLU, ELU, ...) are built from
  * these by the tensor ops. Each op has its own loop so that every {@code lanewise} operator is a
  * compile-time constant (see {@link BinaryKernel}).
+ *
+ * <p>The trigonometric functions and their inverses run one element at a time through
+ * {@link StrictMath}, rounded to float: the Vector API's {@code SIN}, {@code COS}, ... give
+ * SVML's bits once C2 compiles them and other bits before, so a seeded run would depend on the JIT
+ * tier (see {@code DeterminismTest}). They are rare in models, so reproducibility wins over speed.
  */
 public final class UnaryKernel {
 
     /** The primitive unary functions. */
-    public enum Op { NEG, EXP, LOG, SQRT, RSQRT, ABS, TANH, SIGMOID, RELU, RECIPROCAL, SQUARE, ERF }
+    public enum Op { NEG, EXP, LOG, SQRT, RSQRT, ABS, TANH, SIGMOID, RELU, RECIPROCAL, SQUARE, ERF, SIN, COS, TAN, ASIN, ACOS, ATAN }
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
@@ -37,14 +41,12 @@ public final class UnaryKernel {
                 }
             }
             case EXP -> {
-                for (; i < end; i += L) {
-                    FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.EXP).intoArray(y, yo + i);
-                }
+                Exp.range(x, xo, y, yo, n);
+                i = n;
             }
             case LOG -> {
-                for (; i < end; i += L) {
-                    FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.LOG).intoArray(y, yo + i);
-                }
+                Log.range(x, xo, y, yo, n);
+                i = n;
             }
             case SQRT -> {
                 for (; i < end; i += L) {
@@ -63,16 +65,12 @@ public final class UnaryKernel {
                 }
             }
             case TANH -> {
-                for (; i < end; i += L) {
-                    FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.TANH).intoArray(y, yo + i);
-                }
+                Tanh.range(x, xo, y, yo, n);
+                i = n;
             }
             case SIGMOID -> {
-                FloatVector one = FloatVector.broadcast(S, 1f);
-                for (; i < end; i += L) {
-                    FloatVector e = FloatVector.fromArray(S, x, xo + i).neg().lanewise(VectorOperators.EXP);
-                    one.div(e.add(one)).intoArray(y, yo + i);
-                }
+                Sigmoid.range(x, xo, y, yo, n);
+                i = n;
             }
             case RELU -> {
                 FloatVector zero = FloatVector.zero(S);
@@ -96,6 +94,9 @@ public final class UnaryKernel {
                 Erf.apply(x, xo, y, yo, n);
                 i = n;
             }
+            case SIN, COS, TAN, ASIN, ACOS, ATAN -> {
+                // no vector loop: the scalar loop below takes every element (see the class comment)
+            }
             default -> throw new AssertionError(op);
         }
         for (; i < n; i++) {
@@ -107,17 +108,23 @@ public final class UnaryKernel {
     public static float scalar(Op op, float v) {
         return switch (op) {
             case NEG -> -v;
-            case EXP -> (float) Math.exp(v);
-            case LOG -> (float) Math.log(v);
+            case EXP -> Exp.exp(v);
+            case LOG -> Log.log(v);
             case SQRT -> (float) Math.sqrt(v);
             case RSQRT -> (float) (1.0 / Math.sqrt(v));
             case ABS -> Math.abs(v);
-            case TANH -> (float) Math.tanh(v);
-            case SIGMOID -> (float) (1.0 / (1.0 + Math.exp(-v)));
+            case TANH -> Tanh.tanh(v);
+            case SIGMOID -> Sigmoid.sigmoid(v);
             case RELU -> v > 0 ? v : (Float.isNaN(v) ? v : 0f);
             case RECIPROCAL -> 1f / v;
             case SQUARE -> v * v;
             case ERF -> Erf.erf(v);
+            case SIN -> (float) StrictMath.sin(v);
+            case COS -> (float) StrictMath.cos(v);
+            case TAN -> (float) StrictMath.tan(v);
+            case ASIN -> (float) StrictMath.asin(v);
+            case ACOS -> (float) StrictMath.acos(v);
+            case ATAN -> (float) StrictMath.atan(v);
         };
     }
 }

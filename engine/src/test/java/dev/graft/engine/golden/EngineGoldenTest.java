@@ -117,6 +117,12 @@ class EngineGoldenTest {
         unary("tanh", Tensor::tanh);
         unary("sigmoid", Tensor::sigmoid);
         unary("erf", Tensor::erf);
+        unary("sin", Tensor::sin);
+        unary("cos", Tensor::cos);
+        unary("tan", Tensor::tan);
+        unary("asin", Tensor::asin);
+        unary("acos", Tensor::acos);
+        unary("atan", Tensor::atan);
         unary("relu", Tensor::relu);
         unary("reciprocal", Tensor::reciprocal);
         unary("square", Tensor::square);

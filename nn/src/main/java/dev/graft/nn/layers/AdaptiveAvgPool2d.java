@@ -33,6 +33,16 @@ public final class AdaptiveAvgPool2d extends Module {
         this.outW = outW;
     }
 
+    /** @return the output height */
+    public int outputHeight() {
+        return outH;
+    }
+
+    /** @return the output width */
+    public int outputWidth() {
+        return outW;
+    }
+
     @Override
     public Tensor forward(Tensor input) {
         int[] s = input.shape();

@@ -34,6 +34,16 @@ public final class AvgPool2d extends Module {
         this.countIncludePad = countIncludePad;
     }
 
+    /** @return window, stride, padding and ceil mode */
+    public Pool2dSpec spec() {
+        return spec;
+    }
+
+    /** @return whether padding counts in the divisor */
+    public boolean countIncludePad() {
+        return countIncludePad;
+    }
+
     @Override
     public Tensor forward(Tensor input) {
         if (input.dim() != 4) {

@@ -72,6 +72,16 @@ public abstract class BatchNorm extends Module {
         return channels;
     }
 
+    /** @return the value added to the variance before the square root */
+    public final float eps() {
+        return eps;
+    }
+
+    /** @return the weight of the batch statistics in the running update */
+    public final float momentum() {
+        return momentum;
+    }
+
     /** @return the scale parameter, or null without affine parameters */
     public final Parameter weight() {
         return weight;

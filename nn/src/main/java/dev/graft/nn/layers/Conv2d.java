@@ -76,6 +76,21 @@ public final class Conv2d extends Module {
         this.bias = bias ? registerParameter("bias", Init.uniform(random, biasBound, outChannels)) : null;
     }
 
+    /** @return the number of input channels */
+    public int inChannels() {
+        return inChannels;
+    }
+
+    /** @return the number of output channels */
+    public int outChannels() {
+        return outChannels;
+    }
+
+    /** @return stride, padding, dilation and groups */
+    public Conv2dSpec spec() {
+        return spec;
+    }
+
     @Override
     public Tensor forward(Tensor input) {
         int[] s = input.shape();

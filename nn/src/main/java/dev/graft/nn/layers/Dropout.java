@@ -36,6 +36,11 @@ public final class Dropout extends Module {
         this.random = random;
     }
 
+    /** @return the drop probability */
+    public float p() {
+        return p;
+    }
+
     @Override
     public Tensor forward(Tensor input) {
         if (!isTraining() || p == 0) {

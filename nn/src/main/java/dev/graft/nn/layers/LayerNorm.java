@@ -41,6 +41,26 @@ public final class LayerNorm extends Module {
         this.bias = registerParameter("bias", Tensor.zeros(features));
     }
 
+    /** @return the size of the normalised last dimension */
+    public int features() {
+        return features;
+    }
+
+    /** @return the value added to the variance before the square root */
+    public float eps() {
+        return eps;
+    }
+
+    /** @return the per-feature scale */
+    public Parameter weight() {
+        return weight;
+    }
+
+    /** @return the per-feature shift */
+    public Parameter bias() {
+        return bias;
+    }
+
     @Override
     public Tensor forward(Tensor input) {
         int[] s = input.shape();

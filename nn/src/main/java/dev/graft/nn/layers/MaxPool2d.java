@@ -27,6 +27,11 @@ public final class MaxPool2d extends Module {
         this.spec = spec;
     }
 
+    /** @return window, stride, padding and ceil mode */
+    public Pool2dSpec spec() {
+        return spec;
+    }
+
     @Override
     public Tensor forward(Tensor input) {
         if (input.dim() != 4) {

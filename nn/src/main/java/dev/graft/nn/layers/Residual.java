@@ -23,6 +23,16 @@ public final class Residual extends Module {
         this.shortcut = shortcut == null ? null : registerModule("shortcut", shortcut);
     }
 
+    /** @return the residual branch */
+    public Module body() {
+        return body;
+    }
+
+    /** @return the shortcut projection, or null for the identity */
+    public Module shortcut() {
+        return shortcut;
+    }
+
     @Override
     public Tensor forward(Tensor input) {
         Tensor skip = shortcut == null ? input : shortcut.forward(input);

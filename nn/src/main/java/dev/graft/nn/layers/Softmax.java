@@ -13,6 +13,11 @@ public final class Softmax extends Module {
         this.axis = axis;
     }
 
+    /** @return the normalised axis as given (negative counts from the end) */
+    public int axis() {
+        return axis;
+    }
+
     @Override
     public Tensor forward(Tensor input) {
         int rank = input.dim();

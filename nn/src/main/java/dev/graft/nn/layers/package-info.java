@@ -1,7 +1,7 @@
 /**
  * Layers named as in {@code torch.nn}, one per file: {@link dev.graft.nn.layers.Linear},
  * {@link dev.graft.nn.layers.Conv2d}, the batch norms, {@link dev.graft.nn.layers.LayerNorm},
- * {@link dev.graft.nn.layers.Dropout}, {@link dev.graft.nn.layers.Embedding}, the elementwise
+ * {@link dev.graft.nn.layers.Dropout}, {@link dev.graft.nn.layers.Embedding}, {@link dev.graft.nn.layers.Identity}, the elementwise
  * activations, pooling, {@link dev.graft.nn.layers.Flatten}, and the containers
  * {@link dev.graft.nn.layers.Sequential} and {@link dev.graft.nn.layers.Residual}, up to
  * {@link dev.graft.nn.layers.MultiheadAttention} and {@link dev.graft.nn.layers.TransformerEncoderLayer}.

@@ -29,6 +29,12 @@ final class UnaryOps {
         r.add("Erf", new int[] {9, 13}, n -> floatOnly(Tensor::erf));
         r.add("Softplus", new int[] {1}, n -> floatOnly(Tensor::softplus));
         r.add("Softsign", new int[] {1}, n -> floatOnly(x -> x.div(x.abs().add(1f))));
+        r.add("Sin", new int[] {7}, n -> floatOnly(Tensor::sin));
+        r.add("Cos", new int[] {7}, n -> floatOnly(Tensor::cos));
+        r.add("Tan", new int[] {7}, n -> floatOnly(Tensor::tan));
+        r.add("Asin", new int[] {7}, n -> floatOnly(Tensor::asin));
+        r.add("Acos", new int[] {7}, n -> floatOnly(Tensor::acos));
+        r.add("Atan", new int[] {7}, n -> floatOnly(Tensor::atan));
         // hyperbolic functions and their inverses, composed from exp, log and sqrt
         r.add("Sinh", new int[] {9}, n -> floatOnly(x -> x.exp().sub(x.neg().exp()).mul(0.5f)));
         r.add("Cosh", new int[] {9}, n -> floatOnly(x -> x.exp().add(x.neg().exp()).mul(0.5f)));

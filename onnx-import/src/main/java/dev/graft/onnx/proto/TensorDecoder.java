@@ -33,21 +33,13 @@ public final class TensorDecoder {
      * @throws UnsupportedOnnxException for string or complex tensors
      */
     public static Value decode(TensorDef t, Path modelDir) {
-        DataType type = DataType.fromCode(t.dataType());
         String name = t.name().isEmpty() ? "<unnamed>" : t.name();
-        if (type.kind() == DataType.Kind.UNSUPPORTED) {
-            throw new UnsupportedOnnxException("tensor '" + name + "' has element type " + type
-                    + ", which graft does not support");
-        }
+        DataType type = supportedType(t, name);
         int[] shape = shape(name, t.dims());
         int n = (int) count(name, t.dims());
         long bytes = (long) n * type.byteSize();
         if (t.externalData() != null) {
-            if (bytes > MAX_ELEMENTS) {
-                throw new OnnxFormatException("tensor '" + name + "' needs " + bytes + " bytes of external data; at most "
-                        + MAX_ELEMENTS + " are supported");
-            }
-            return fromRaw(name, type, shape, n, ExternalData.read(name, t.externalData(), modelDir, bytes));
+            return fromRaw(name, type, shape, n, readExternal(name, t, modelDir, bytes));
         }
         if (t.raw() != null) {
             if (t.raw().length != bytes) {
@@ -57,6 +49,43 @@ public final class TensorDecoder {
             return fromRaw(name, type, shape, n, t.raw());
         }
         return fromTyped(name, type, shape, n, t);
+    }
+
+    /**
+     * Reads a tensor's external data into {@code raw_data}, so it can be written into a
+     * self-contained file; a tensor whose data is inline comes back unchanged.
+     *
+     * @param t the tensor as read
+     * @param modelDir folder for external data, or null
+     * @return the tensor with its data inline
+     * @throws OnnxFormatException if the data cannot be read (see {@link ExternalData})
+     */
+    public static TensorDef inlineExternal(TensorDef t, Path modelDir) {
+        if (t.externalData() == null) {
+            return t;
+        }
+        String name = t.name().isEmpty() ? "<unnamed>" : t.name();
+        DataType type = supportedType(t, name);
+        shape(name, t.dims());
+        byte[] raw = readExternal(name, t, modelDir, count(name, t.dims()) * type.byteSize());
+        return new TensorDef(t.name(), t.dataType(), t.dims(), raw, null, null, null, null, null, 0, null);
+    }
+
+    private static DataType supportedType(TensorDef t, String name) {
+        DataType type = DataType.fromCode(t.dataType());
+        if (type.kind() == DataType.Kind.UNSUPPORTED) {
+            throw new UnsupportedOnnxException("tensor '" + name + "' has element type " + type
+                    + ", which graft does not support");
+        }
+        return type;
+    }
+
+    private static byte[] readExternal(String name, TensorDef t, Path modelDir, long bytes) {
+        if (bytes > MAX_ELEMENTS) {
+            throw new OnnxFormatException("tensor '" + name + "' needs " + bytes + " bytes of external data; at most "
+                    + MAX_ELEMENTS + " are supported");
+        }
+        return ExternalData.read(name, t.externalData(), modelDir, bytes);
     }
 
     private static int[] shape(String name, long[] dims) {

@@ -67,6 +67,11 @@ final class Options {
         return values.containsKey(name);
     }
 
+    /** @return the option's value, or {@code fallback} if absent */
+    String value(String name, String fallback) {
+        return values.getOrDefault(name, fallback);
+    }
+
     /**
      * @return the option's value as given
      * @throws UsageException if the option was not given or its value is empty

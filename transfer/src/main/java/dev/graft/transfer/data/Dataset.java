@@ -87,6 +87,16 @@ public interface Dataset {
         return new SubsetDataset(this, indices);
     }
 
+    /**
+     * Whether {@link #copyInput} draws on its random generator (random crops, flips). A model's
+     * frozen part may be run once per example and cached only when this is false.
+     *
+     * @return true if the same index can give different inputs from call to call
+     */
+    default boolean augments() {
+        return false;
+    }
+
     /** @return every label, in example order */
     default long[] labels() {
         long[] out = new long[size()];

@@ -240,4 +240,9 @@ public final class ImageFolderDataset implements Dataset {
         checkIndex(index);
         transform.apply(images.get(index), dst, offset, random);
     }
+
+    @Override
+    public boolean augments() {
+        return transform.augments();
+    }
 }

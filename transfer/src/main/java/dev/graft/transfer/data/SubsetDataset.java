@@ -57,4 +57,9 @@ public final class SubsetDataset implements Dataset {
         checkIndex(index);
         source.copyInput(indices[index], dst, offset, random);
     }
+
+    @Override
+    public boolean augments() {
+        return source.augments();
+    }
 }
