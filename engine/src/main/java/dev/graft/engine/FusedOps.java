@@ -2,9 +2,10 @@ package dev.graft.engine;
 
 import dev.graft.engine.kernels.Erf;
 import dev.graft.engine.kernels.Gemm;
+import dev.graft.engine.kernels.ReduceKernel;
+import dev.graft.engine.kernels.UnaryKernel;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -26,6 +27,8 @@ public final class FusedOps {
 
     /** Per-thread erf arguments of one GELU block, so the GELU can also run in place. */
     private static final ThreadLocal<float[]> GELU_BLOCK = ThreadLocal.withInitial(() -> new float[BLOCK]);
+    /** Per-thread squared deviations of one layer-norm row. */
+    private static final ThreadLocal<float[][]> SQUARES = ThreadLocal.withInitial(() -> new float[1][0]);
     /** Per-thread score rows of attention, so a head never allocates. */
     private static final ThreadLocal<float[][]> SCORES = ThreadLocal.withInitial(() -> new float[1][0]);
 
@@ -182,7 +185,11 @@ public final class FusedOps {
         return off;
     }
 
-    /** In place: {@code x += mask}, then softmax, as the composed ops do (exp of x - max, divided by the sum). */
+    /**
+     * In place: {@code x += mask}, then softmax as the composed ops compute it (exp of x - max,
+     * divided by the sum), with the engine's own exp and fixed-order sums so that the result does
+     * not depend on the JIT's compilation state.
+     */
     private static void softmaxRow(float[] x, int at, int n, float[] mask, int maskAt, int maskStride) {
         int end = S.loopBound(n);
         if (mask != null) {
@@ -200,29 +207,17 @@ public final class FusedOps {
                 }
             }
         }
-        FloatVector mv = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        float max = ReduceKernel.max(x, at, n);
+        FloatVector maxV = FloatVector.broadcast(S, max);
         int j = 0;
         for (; j < end; j += L) {
-            mv = mv.max(FloatVector.fromArray(S, x, at + j));
+            FloatVector.fromArray(S, x, at + j).sub(maxV).intoArray(x, at + j);
         }
-        float max = mv.reduceLanes(VectorOperators.MAX);
         for (; j < n; j++) {
-            max = Math.max(max, x[at + j]);
+            x[at + j] -= max;
         }
-        FloatVector maxV = FloatVector.broadcast(S, max);
-        FloatVector sv = FloatVector.zero(S);
-        j = 0;
-        for (; j < end; j += L) {
-            FloatVector e = FloatVector.fromArray(S, x, at + j).sub(maxV).lanewise(VectorOperators.EXP);
-            e.intoArray(x, at + j);
-            sv = sv.add(e);
-        }
-        float sum = sv.reduceLanes(VectorOperators.ADD);
-        for (; j < n; j++) {
-            float e = (float) Math.exp(x[at + j] - max);
-            x[at + j] = e;
-            sum += e;
-        }
+        UnaryKernel.apply(UnaryKernel.Op.EXP, x, at, x, at, n);
+        float sum = ReduceKernel.sum(x, at, n);
         FloatVector sumV = FloatVector.broadcast(S, sum);
         j = 0;
         for (; j < end; j += L) {
@@ -360,29 +355,24 @@ public final class FusedOps {
             x = y;
             xo = yo;
         }
-        FloatVector acc = FloatVector.zero(S);
+        // Sums through ReduceKernel, whose lane order is fixed: the same bits in every JIT state.
+        float mean = ReduceKernel.sum(x, xo, d) / d;
+        float[][] holder = SQUARES.get();
+        if (holder[0].length < d) {
+            holder[0] = new float[d];
+        }
+        float[] sq = holder[0];
+        FloatVector meanV = FloatVector.broadcast(S, mean);
         int j = 0;
         for (; j < end; j += L) {
-            acc = acc.add(FloatVector.fromArray(S, x, xo + j));
-        }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
-        for (; j < d; j++) {
-            sum += x[xo + j];
-        }
-        float mean = sum / d;
-        FloatVector meanV = FloatVector.broadcast(S, mean);
-        acc = FloatVector.zero(S);
-        j = 0;
-        for (; j < end; j += L) {
             FloatVector c = FloatVector.fromArray(S, x, xo + j).sub(meanV);
-            acc = c.fma(c, acc);
+            c.mul(c).intoArray(sq, j);
         }
-        float sq = acc.reduceLanes(VectorOperators.ADD);
         for (; j < d; j++) {
             float c = x[xo + j] - mean;
-            sq += c * c;
+            sq[j] = c * c;
         }
-        float std = (float) Math.sqrt(sq / d + eps);
+        float std = (float) Math.sqrt(ReduceKernel.sum(sq, 0, d) / d + eps);
         FloatVector stdV = FloatVector.broadcast(S, std);
         j = 0;
         for (; j < end; j += L) {

@@ -140,6 +140,24 @@ class FusedOpsTest {
     }
 
     @Test
+    void interpretedAndCompiledRunsAgreeBitForBit() throws Exception {
+        long compiled = 0;
+        for (int i = 0; i < 300; i++) {
+            compiled = FusedOpsProbe.fingerprint();
+        }
+        java.util.List<String> command = java.util.List.of(
+                java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules=jdk.incubator.vector", "-Xint", "-Dgraft.threads=2", "-cp",
+                System.getProperty("java.class.path"), FusedOpsProbe.class.getName(), "1");
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(5, java.util.concurrent.TimeUnit.MINUTES), "probe did not finish");
+        assertEquals(0, p.exitValue(), "probe failed:\n" + out);
+        String interpreted = out.lines().filter(l -> !l.startsWith("WARNING")).findFirst().orElse("");
+        assertEquals(Long.toHexString(compiled), interpreted, "interpreter vs compiled fused ops");
+    }
+
+    @Test
     void refusesInputsThatNeedAGradientAndBadShapes() {
         Tensor x = Tensor.randn(15, 2, 3).requiresGrad(true);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> FusedOps.gelu(x));
