@@ -1,9 +1,10 @@
 package dev.graft.transfer.demo;
 
-import dev.graft.engine.Tensor;
 import dev.graft.nn.layers.Sequential;
 import dev.graft.nn.optim.ParamGroup;
 import dev.graft.transfer.Heads;
+import dev.graft.transfer.data.Dataset;
+import dev.graft.transfer.data.SubsetDataset;
 import dev.graft.transfer.data.TensorDataset;
 import dev.graft.transfer.text.BagOfWords;
 import dev.graft.transfer.text.SentenceEncoder;
@@ -97,13 +98,12 @@ public final class TextClassificationDemo {
         int largest = Arrays.stream(perClassCounts).max().orElseThrow();
         int[] pool = train.samplePerClass(largest, seed);
         TextDataset chosen = train.subset(pool);
-        List<String> all = new ArrayList<>(chosen.texts());
-        all.addAll(testSet.texts());
         long t0 = System.nanoTime();
-        Tensor embeddings = encoder.encode(all);
+        TensorDataset chosenFeatures = encoder.embed(chosen);
+        TensorDataset testFeatures = encoder.embed(testSet);
         double embedSeconds = (System.nanoTime() - t0) / 1e9;
-        progress.printf("frozen encoder: %d texts embedded in %.1f s%n", all.size(), embedSeconds);
-        Tensor testEmbeddings = embeddings.slice(0, chosen.size(), all.size(), 1);
+        int embedded = chosen.size() + testSet.size();
+        progress.printf("frozen encoder: %d texts embedded in %.1f s%n", embedded, embedSeconds);
 
         List<Row> rows = new ArrayList<>();
         for (int perClass : perClassCounts) {
@@ -115,39 +115,25 @@ public final class TextClassificationDemo {
             }
             TextDataset labelled = train.subset(picked);
             long start = System.nanoTime();
-            double encoderAccuracy = linearHead(rowsOf(embeddings, rowsInChosen), labelled, testEmbeddings, testSet);
+            double encoderAccuracy = linearHead(new SubsetDataset(chosenFeatures, rowsInChosen), testFeatures);
             double encoderSeconds = (System.nanoTime() - start) / 1e9;
 
             start = System.nanoTime();
             BagOfWords bag = BagOfWords.fit(labelled.texts());
-            double baselineAccuracy = linearHead(bag.transform(labelled.texts()), labelled, bag.transform(testSet.texts()),
-                    testSet);
+            double baselineAccuracy = linearHead(bag.dataset(labelled), bag.dataset(testSet));
             double baselineSeconds = (System.nanoTime() - start) / 1e9;
             rows.add(new Row(perClass, encoderAccuracy, encoderSeconds, baselineAccuracy, baselineSeconds));
             progress.printf("%d labels per class: encoder + head %.1f%% (%.2f s), bag of words %.1f%% (%.2f s)%n", perClass,
                     100 * encoderAccuracy, encoderSeconds, 100 * baselineAccuracy, baselineSeconds);
         }
-        return new Result(train.classes(), testSet.size(), all.size(), embedSeconds, rows);
+        return new Result(train.classes(), testSet.size(), embedded, embedSeconds, rows);
     }
 
-    /** Trains a new linear head on {@code x} and returns its accuracy on {@code testX}. */
-    private double linearHead(Tensor x, TextDataset labelled, Tensor testX, TextDataset test) {
-        int f = x.size(1);
-        TensorDataset train = new TensorDataset(x.toArray(), new int[] {f}, labelled.labels(), labelled.classes());
-        Sequential head = Heads.linear(new int[] {f}, labelled.classes().size(), new Random(seed));
+    /** Trains a new linear head on {@code train}'s features and returns its accuracy on {@code test}. */
+    private double linearHead(Dataset train, Dataset test) {
+        Sequential head = Heads.linear(train.sampleShape(), train.numClasses(), new Random(seed));
         Trainer.fit(head, List.of(ParamGroup.of(head.parameters()).lr(HEAD_LR)), train, null, HEAD.withSeed(seed), "head", 1,
                 TrainingListener.NONE);
-        TensorDataset evaluated = new TensorDataset(testX.toArray(), new int[] {f}, test.labels(), test.classes());
-        return Evaluation.of(head, evaluated, 256).accuracy();
-    }
-
-    private static Tensor rowsOf(Tensor m, int[] rows) {
-        int f = m.size(1);
-        float[] all = m.toArray();
-        float[] out = new float[rows.length * f];
-        for (int i = 0; i < rows.length; i++) {
-            System.arraycopy(all, rows[i] * f, out, i * f, f);
-        }
-        return Tensor.of(out, rows.length, f);
+        return Evaluation.of(head, test, 256).accuracy();
     }
 }

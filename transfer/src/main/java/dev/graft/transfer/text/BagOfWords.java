@@ -1,6 +1,7 @@
 package dev.graft.transfer.text;
 
 import dev.graft.engine.Tensor;
+import dev.graft.transfer.data.TensorDataset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,6 +70,12 @@ public final class BagOfWords {
             }
         }
         return Tensor.of(x, texts.size(), f);
+    }
+
+    /** @return the bags of {@code data}'s texts with its labels, for training a head on them */
+    public TensorDataset dataset(TextDataset data) {
+        Tensor x = transform(data.texts());
+        return new TensorDataset(x.toArray(), new int[] {vocabulary.size()}, data.labels(), data.classes());
     }
 
     private static List<String> words(String text) {

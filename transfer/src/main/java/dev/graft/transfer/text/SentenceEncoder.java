@@ -7,6 +7,7 @@ import dev.graft.onnx.OnnxImporter;
 import dev.graft.onnx.OnnxModel;
 import dev.graft.onnx.TensorInfo;
 import dev.graft.onnx.Value;
+import dev.graft.transfer.data.TensorDataset;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -129,6 +130,18 @@ public final class SentenceEncoder {
             }
         }
         return Tensor.of(out, texts.size(), dim);
+    }
+
+    /**
+     * Embeds labelled texts once, for training a new head on frozen embeddings with the transfer
+     * API ({@code Trainer}, {@code Heads}, {@code Evaluation} all take a {@code Dataset}).
+     *
+     * @return one unit-length embedding per text, with the texts' labels and classes
+     */
+    public TensorDataset embed(TextDataset data) {
+        Tensor e = encode(data.texts());
+        int dim = data.size() == 0 ? 0 : e.size(1);
+        return new TensorDataset(e.toArray(), new int[] {dim}, data.labels(), data.classes());
     }
 
     /** Runs one batch, padded to its longest text, and returns its unit-length mean-pooled rows. */

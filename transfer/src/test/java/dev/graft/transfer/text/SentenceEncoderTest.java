@@ -152,6 +152,20 @@ class SentenceEncoderTest {
     }
 
     @Test
+    void embedsLabelledTextsAsADataset() {
+        TextDataset data = new TextDataset(List.of("a game", "a font", "another game"), new long[] {1, 0, 1},
+                List.of("fonts", "games"));
+        dev.graft.transfer.data.TensorDataset d = encoder.embed(data);
+        assertArrayEquals(new int[] {384}, d.sampleShape());
+        assertEquals(3, d.size());
+        assertEquals(List.of("fonts", "games"), d.classNames());
+        assertEquals(0, d.label(1));
+        float[] row = new float[384];
+        d.copyInput(2, row, 0, null);
+        assertArrayEquals(encoder.encode(List.of("another game")).toArray(), row, 0f);
+    }
+
+    @Test
     void similarSentencesAreCloser() {
         float[] e = encoder.encode(List.of("A man is playing a guitar.", "Someone plays the guitar.",
                 "The stock market fell sharply today.")).toArray();
