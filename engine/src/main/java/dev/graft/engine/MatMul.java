@@ -56,7 +56,7 @@ final class MatMul {
      * leading dimension, and batch strides. Views whose matrices are row- or column-major are used
      * in place; anything else is copied once.
      */
-    private record Operand(Tensor t, boolean transposed, int ld, int[] batchStrides) {
+    record Operand(Tensor t, boolean transposed, int ld, int[] batchStrides) {
 
         static Operand of(Tensor x, int[] batch, int rows, int cols) {
             int r = x.dim();

@@ -1,9 +1,11 @@
 package dev.graft.onnx;
 
+import dev.graft.engine.GradMode;
 import dev.graft.engine.Tensor;
 import dev.graft.nn.Module;
 import dev.graft.nn.Parameter;
 import dev.graft.onnx.graph.CompiledGraph;
+import dev.graft.onnx.graph.Fusion;
 import dev.graft.onnx.graph.GraphNode;
 import dev.graft.onnx.ops.OpRegistry;
 import dev.graft.onnx.ops.RunContext;
@@ -409,6 +411,21 @@ public final class OnnxModel extends Module {
     // ---------------------------------------------------------------- running
 
     /**
+     * The op chains that inference (gradient recording off) runs as single fused engine ops, by
+     * kind: {@code attention}, {@code gelu}, {@code layerNorm}, {@code linear}. With recording on,
+     * every node runs as written.
+     *
+     * @return kind to number of chains, in order of first occurrence
+     */
+    public Map<String, Integer> fusedChains() {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        for (Fusion f : graph.fusions()) {
+            out.merge(f.kind(), 1, Integer::sum);
+        }
+        return out;
+    }
+
+    /**
      * Runs a single-input model and returns its first output.
      *
      * @throws IllegalStateException if the model has more than one input or its first output is not floating
@@ -491,7 +508,9 @@ public final class OnnxModel extends Module {
             cached = staticCache.get(key.toString());
         }
         Map<Integer, Value> fresh = cached == null ? new HashMap<>() : null;
-        int[] lastUse = graph.lastUse();
+        // fused chains (attention, GELU, layer norm, linear) record no gradient: inference only
+        boolean fuse = !GradMode.isEnabled();
+        int[] lastUse = fuse ? graph.fusedLastUse() : graph.lastUse();
         int step = -1;
         RunContext ctx = context();
         for (GraphNode n : graph.nodes()) {
@@ -504,37 +523,12 @@ public final class OnnxModel extends Module {
                 }
                 continue;
             }
-            Value[] in = new Value[n.inputSlots().length];
-            for (int j = 0; j < in.length; j++) {
-                in[j] = n.inputSlots()[j] < 0 ? null : slots[n.inputSlots()[j]];
-            }
-            Value[] out;
-            try {
-                out = n.kernel().run(in, ctx);
-            } catch (OnnxException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                throw new OnnxException(n.spec().describe() + " failed on inputs " + describe(in) + ": " + e.getMessage(), e);
-            }
-            int[] os = n.outputSlots();
-            for (int j = 0; j < os.length; j++) {
-                if (os[j] < 0) {
-                    continue;
-                }
-                if (j >= out.length) {
-                    throw new UnsupportedOnnxException(n.spec().describe() + ": output " + j + " ('"
-                            + n.def().outputs().get(j) + "') is not produced by graft's implementation");
-                }
-                slots[os[j]] = out[j];
-                if (fresh != null && n.isStatic()) {
-                    fresh.put(os[j], out[j]);
-                }
-            }
-            // drop intermediates no later node reads, so inference holds only live tensors
-            for (int used : n.inputSlots()) {
-                if (used >= 0 && lastUse[used] == step) {
-                    slots[used] = null;
-                }
+            Fusion f = fuse ? graph.fusion(step) : null;
+            if (f == null) {
+                runNode(n, slots, ctx, fresh);
+                drop(n, slots, lastUse, step);
+            } else if (f.last() == step) {
+                runFusion(f, slots, ctx, fresh, lastUse);
             }
         }
         if (fresh != null && !fresh.isEmpty()) {
@@ -551,6 +545,78 @@ public final class OnnxModel extends Module {
             result.put(o, v);
         }
         return result;
+    }
+
+    /** Runs one node: reads its inputs from the slots, writes its outputs there. */
+    private void runNode(GraphNode n, Value[] slots, RunContext ctx, Map<Integer, Value> fresh) {
+        Value[] in = new Value[n.inputSlots().length];
+        for (int j = 0; j < in.length; j++) {
+            in[j] = n.inputSlots()[j] < 0 ? null : slots[n.inputSlots()[j]];
+        }
+        Value[] out;
+        try {
+            out = n.kernel().run(in, ctx);
+        } catch (OnnxException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new OnnxException(n.spec().describe() + " failed on inputs " + describe(in) + ": " + e.getMessage(), e);
+        }
+        int[] os = n.outputSlots();
+        for (int j = 0; j < os.length; j++) {
+            if (os[j] < 0) {
+                continue;
+            }
+            if (j >= out.length) {
+                throw new UnsupportedOnnxException(n.spec().describe() + ": output " + j + " ('"
+                        + n.def().outputs().get(j) + "') is not produced by graft's implementation");
+            }
+            slots[os[j]] = out[j];
+            if (fresh != null && n.isStatic()) {
+                fresh.put(os[j], out[j]);
+            }
+        }
+    }
+
+    /** Drops the intermediates no later node reads, so inference holds only live tensors. */
+    private static void drop(GraphNode n, Value[] slots, int[] lastUse, int step) {
+        for (int used : n.inputSlots()) {
+            if (used >= 0 && lastUse[used] == step) {
+                slots[used] = null;
+            }
+        }
+    }
+
+    /**
+     * Runs a fused chain at its last node: the fused op if it accepts the inputs, else its member
+     * nodes one by one (they were skipped, so everything they read is still in the slots).
+     */
+    private void runFusion(Fusion f, Value[] slots, RunContext ctx, Map<Integer, Value> fresh, int[] lastUse) {
+        Value[] in = new Value[f.inputSlots().length];
+        for (int j = 0; j < in.length; j++) {
+            in[j] = f.inputSlots()[j] < 0 ? null : slots[f.inputSlots()[j]];
+        }
+        Value out;
+        try {
+            out = f.kernel().run(in);
+        } catch (RuntimeException e) {
+            throw new OnnxException("fused " + f.kind() + " ending at " + graph.nodes().get(f.last()).spec().describe()
+                    + " failed on inputs " + describe(in) + ": " + e.getMessage(), e);
+        }
+        if (out != null) {
+            slots[f.outputSlot()] = out;
+        } else {
+            for (int m : f.members()) {
+                runNode(graph.nodes().get(m), slots, ctx, fresh);
+            }
+        }
+        // what the members were the last readers of is dead now
+        for (int m : f.members()) {
+            for (int used : graph.nodes().get(m).inputSlots()) {
+                if (used >= 0 && lastUse[used] == f.last()) {
+                    slots[used] = null;
+                }
+            }
+        }
     }
 
     private static String describe(Value[] in) {

@@ -34,6 +34,8 @@ public final class CompiledGraph {
     private final List<ValueInfoDef> inputs;
     private final List<String> outputs;
     private final int[] lastUse;
+    private final Fusion[] fusionByNode;
+    private final int[] fusedLastUse;
 
     private CompiledGraph(Map<String, Integer> slots, List<GraphNode> nodes, List<ValueInfoDef> inputs,
                           List<String> outputs, Set<String> initializerNames) {
@@ -61,6 +63,28 @@ public final class CompiledGraph {
         }
         for (ValueInfoDef v : inputs) {
             lastUse[slots.get(v.name())] = Integer.MAX_VALUE;
+        }
+        Set<Integer> outputSlots = new HashSet<>();
+        for (String o : outputs) {
+            outputSlots.add(slots.get(o));
+        }
+        boolean[] initializer = new boolean[slots.size()];
+        for (var e : slots.entrySet()) {
+            initializer[e.getValue()] = initializerNames.contains(e.getKey());
+        }
+        this.fusionByNode = Fusions.plan(nodes, slots.size(), outputSlots, initializer);
+        // a slot a fused member reads is needed until the fusion runs, at its last member
+        this.fusedLastUse = lastUse.clone();
+        for (int i = 0; i < nodes.size(); i++) {
+            Fusion f = fusionByNode[i];
+            if (f == null) {
+                continue;
+            }
+            for (int in : nodes.get(i).inputSlots()) {
+                if (in >= 0) {
+                    fusedLastUse[in] = Math.max(fusedLastUse[in], f.last());
+                }
+            }
         }
     }
 
@@ -355,6 +379,30 @@ public final class CompiledGraph {
     /** @return the outputs computed */
     public List<String> outputs() {
         return outputs;
+    }
+
+    /**
+     * @param step a node index
+     * @return the fusion that node belongs to (see {@link Fusions}), or null
+     */
+    public Fusion fusion(int step) {
+        return fusionByNode[step];
+    }
+
+    /** @return the fusions found, in execution order of their last node */
+    public List<Fusion> fusions() {
+        List<Fusion> out = new ArrayList<>();
+        for (int i = 0; i < fusionByNode.length; i++) {
+            if (fusionByNode[i] != null && fusionByNode[i].last() == i) {
+                out.add(fusionByNode[i]);
+            }
+        }
+        return out;
+    }
+
+    /** @return {@link #lastUse()} when the fusions run: a slot a member reads lives until its fusion's last node */
+    public int[] fusedLastUse() {
+        return fusedLastUse;
     }
 
     /** @return for each slot, the index of the last node that reads it (MAX_VALUE for slots never dropped) */

@@ -86,6 +86,7 @@ public final class Main {
     private static List<Command> commands() {
         List<Command> commands = new ArrayList<>();
         commands.add(new DemoCommand());
+        commands.add(new TextDemoCommand());
         commands.add(new EngineDemoCommand());
         commands.add(new FineTuneCommand());
         commands.add(new PredictCommand());

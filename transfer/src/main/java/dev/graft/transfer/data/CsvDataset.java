@@ -221,8 +221,14 @@ public final class CsvDataset {
                 + "', expected a finite number");
     }
 
-    /** Integer labels sort as numbers (so "10" follows "9"); anything else sorts as text. */
-    private static List<String> classOrder(List<String> labels) {
+    /**
+     * The class order of labelled data: the distinct labels, sorted as numbers when every label is
+     * an integer (so "10" follows "9") and as text otherwise.
+     *
+     * @param labels one label per example
+     * @return the distinct labels in class-index order
+     */
+    public static List<String> classOrder(List<String> labels) {
         boolean integers = labels.stream().allMatch(s -> s.matches("-?\\d{1,18}"));
         Comparator<String> order = integers ? Comparator.comparingLong(Long::parseLong) : Comparator.naturalOrder();
         TreeSet<String> distinct = new TreeSet<>(order);

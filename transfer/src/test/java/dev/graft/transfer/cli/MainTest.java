@@ -34,6 +34,7 @@ class MainTest {
             CliFixtures.Result r = run(help);
             assertEquals(0, r.status(), help);
             assertTrue(r.out().contains("demo"), r.out());
+            assertTrue(r.out().contains("text-demo"), r.out());
             assertTrue(r.out().contains("help"), r.out());
         }
     }
@@ -45,6 +46,7 @@ class MainTest {
         assertTrue(viaHelp.out().contains("--epochs N"), viaHelp.out());
         assertEquals(viaHelp.out(), run("engine-demo", "--help").out());
         assertTrue(run("help", "demo").out().contains("--sample-only"));
+        assertTrue(run("help", "text-demo").out().contains("--model PATH"));
         assertEquals(2, run("help", "nope").status());
     }
 
@@ -55,6 +57,7 @@ class MainTest {
             {"engine-demo", "--colour", "red"}, {"engine-demo", "extra"}, {"engine-demo", "--lr", "-1"},
             {"engine-demo", "--seed", "1", "--seed", "2"}, {"engine-demo", "--skip-conv=yes"},
             {"demo", "--seed", "x"}, {"demo", "--sample-only=yes"}, {"demo", "extra"},
+            {"text-demo", "--seed", "x"}, {"text-demo", "--model"}, {"text-demo", "--model="}, {"text-demo", "extra"},
         };
         for (String[] args : cases) {
             CliFixtures.Result r = run(args);

@@ -1,0 +1,399 @@
+package dev.graft.engine;
+
+import dev.graft.engine.kernels.Erf;
+import dev.graft.engine.kernels.Gemm;
+import dev.graft.engine.kernels.ReduceKernel;
+import dev.graft.engine.kernels.UnaryKernel;
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Inference-only fusions of op sequences that transformer encoders repeat: a linear layer with
+ * its bias, multi-head attention, the erf GELU and layer normalisation, each computed in one
+ * call that allocates only its result. The composed ops they replace (e.g. {@code matmul},
+ * {@code add}, {@code softmax}) make every intermediate a full tensor; attention's score tensor
+ * alone is {@code [batch, heads, tokens, tokens]}. These ops record nothing on the tape, so they
+ * refuse inputs that need a gradient while recording is on; training uses the composed ops.
+ */
+public final class FusedOps {
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    /** Elements per task of the elementwise fusions, and per block that stays in cache between passes. */
+    private static final int BLOCK = 4096;
+    /** The constant of PyTorch's exported erf GELU, {@code x * 0.5 * (1 + erf(x / 1.4142135))}. */
+    private static final float SQRT2 = 1.4142135f;
+
+    /** Per-thread erf arguments of one GELU block, so the GELU can also run in place. */
+    private static final ThreadLocal<float[]> GELU_BLOCK = ThreadLocal.withInitial(() -> new float[BLOCK]);
+    /** Per-thread squared deviations of one layer-norm row. */
+    private static final ThreadLocal<float[][]> SQUARES = ThreadLocal.withInitial(() -> new float[1][0]);
+    /** Per-thread score rows of attention, so a head never allocates. */
+    private static final ThreadLocal<float[][]> SCORES = ThreadLocal.withInitial(() -> new float[1][0]);
+
+    private FusedOps() {
+    }
+
+    private static void inferenceOnly(String op, Tensor... inputs) {
+        if (!GradMode.isEnabled()) {
+            return;
+        }
+        for (Tensor t : inputs) {
+            if (t != null && t.requiresGrad()) {
+                throw new IllegalStateException(op + ": a fused inference op records no gradient, but an input requires "
+                        + "one; call it under GradMode.noGrad() or use the composed ops");
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- linear
+
+    /**
+     * {@code x @ w + bias} as one matrix product over all leading dimensions of {@code x}, the
+     * bias written into the output before the product accumulates onto it.
+     *
+     * @param x {@code [..., K]}
+     * @param w {@code [K, N]} (a transposed view is read in place)
+     * @param bias {@code [N]}, or null
+     * @return {@code [..., N]}
+     * @throws IllegalArgumentException if the shapes do not chain
+     * @throws IllegalStateException if an input requires a gradient while recording is on
+     */
+    public static Tensor linear(Tensor x, Tensor w, Tensor bias) {
+        inferenceOnly("linear", x, w, bias);
+        return linearInto(x, w, bias);
+    }
+
+    /**
+     * {@link #linear} followed by {@link #gelu}, the GELU applied in place to the product: the
+     * feed-forward block's expansion without a second {@code [..., N]} tensor.
+     *
+     * @throws IllegalArgumentException if the shapes do not chain
+     * @throws IllegalStateException if an input requires a gradient while recording is on
+     */
+    public static Tensor linearGelu(Tensor x, Tensor w, Tensor bias) {
+        inferenceOnly("linearGelu", x, w, bias);
+        Tensor y = linearInto(x, w, bias);
+        geluInto(y.data, 0, y.data, Shape.numel(y.shape));
+        return y;
+    }
+
+    private static Tensor linearInto(Tensor x, Tensor w, Tensor bias) {
+        if (x.dim() < 1 || w.dim() != 2 || x.shape[x.dim() - 1] != w.shape[0]
+                || (bias != null && (bias.dim() != 1 || bias.shape[0] != w.shape[1]))) {
+            throw new IllegalArgumentException("linear: expected x [..., K], w [K, N] and bias [N] or null, got "
+                    + Shape.str(x.shape) + ", " + Shape.str(w.shape) + " and " + (bias == null ? "null" : Shape.str(bias.shape)));
+        }
+        int k = w.shape[0];
+        int n = w.shape[1];
+        Tensor xc = x.contiguous();
+        int rows = Shape.numel(Arrays.copyOf(x.shape, x.dim() - 1));
+        float[] out = new float[rows * n];
+        if (bias != null) {
+            Tensor b = bias.contiguous();
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(b.data, b.offset, out, r * n, n);
+            }
+        }
+        MatMul.Operand mw = MatMul.Operand.of(w, new int[0], k, n);
+        Gemm.sgemm(false, mw.transposed(), rows, n, k, 1f, xc.data, xc.offset, Math.max(k, 1), mw.t().data, mw.t().offset,
+                mw.ld(), bias == null ? 0f : 1f, out, 0, Math.max(n, 1));
+        int[] shape = x.shape.clone();
+        shape[shape.length - 1] = n;
+        return Tensor.wrap(out, shape);
+    }
+
+    // ---------------------------------------------------------------- attention
+
+    /**
+     * Scaled dot-product attention, {@code softmax(q @ k * scale + mask) @ v} over the last axis,
+     * one (batch, head) matrix at a time: the scores of one head live in a per-thread buffer and
+     * never become a tensor. Leading dimensions must be equal for {@code q}, {@code k} and {@code v};
+     * the mask broadcasts (e.g. {@code [batch, 1, 1, S]} for padding).
+     *
+     * @param q queries {@code [..., T, d]}
+     * @param k keys, already transposed: {@code [..., d, S]} (a permuted view is read in place)
+     * @param v values {@code [..., S, dv]}
+     * @param scale multiplies the scores, typically {@code 1 / sqrt(d)}
+     * @param mask added to the scaled scores, broadcastable to {@code [..., T, S]}, or null
+     * @return {@code [..., T, dv]}
+     * @throws IllegalArgumentException if the shapes do not fit together
+     * @throws IllegalStateException if an input requires a gradient while recording is on
+     */
+    public static Tensor attention(Tensor q, Tensor k, Tensor v, float scale, Tensor mask) {
+        inferenceOnly("attention", q, k, v, mask);
+        int r = q.dim();
+        if (r < 2 || k.dim() != r || v.dim() != r
+                || !Arrays.equals(q.shape, 0, r - 2, k.shape, 0, r - 2) || !Arrays.equals(q.shape, 0, r - 2, v.shape, 0, r - 2)
+                || k.shape[r - 2] != q.shape[r - 1] || v.shape[r - 2] != k.shape[r - 1]) {
+            throw new IllegalArgumentException("attention: expected q [..., T, d], k [..., d, S] and v [..., S, dv] with the "
+                    + "same leading dimensions, got " + Shape.str(q.shape) + ", " + Shape.str(k.shape) + " and " + Shape.str(v.shape));
+        }
+        int t = q.shape[r - 2];
+        int d = q.shape[r - 1];
+        int s = k.shape[r - 1];
+        int dv = v.shape[r - 1];
+        int[] lead = Arrays.copyOf(q.shape, r - 2);
+        int batch = Shape.numel(lead);
+        int[] scoreShape = Arrays.copyOf(lead, r);
+        scoreShape[r - 2] = t;
+        scoreShape[r - 1] = s;
+        int[] maskStrides = mask == null ? null : Shape.broadcastStrides("attention mask", mask.shape, mask.strides, scoreShape);
+        MatMul.Operand mq = MatMul.Operand.of(q, lead, t, d);
+        MatMul.Operand mk = MatMul.Operand.of(k, lead, d, s);
+        MatMul.Operand mv = MatMul.Operand.of(v, lead, s, dv);
+        int[] leadStrides = Shape.contiguousStrides(lead);
+        float[] out = new float[batch * t * dv];
+        if (t > 0 && s > 0 && dv > 0) {
+            Parallel.forRange(batch, 1, (from, to) -> {
+                float[][] holder = SCORES.get();
+                if (holder[0].length < t * s) {
+                    holder[0] = new float[t * s];
+                }
+                float[] scores = holder[0];
+                for (int i = from; i < to; i++) {
+                    Gemm.sgemm(mq.transposed(), mk.transposed(), t, s, d, scale, mq.t().data, mq.offset(i, leadStrides), mq.ld(),
+                            mk.t().data, mk.offset(i, leadStrides), mk.ld(), 0f, scores, 0, s);
+                    int maskBase = mask == null ? 0 : offset(mask.offset, maskStrides, i, leadStrides);
+                    for (int row = 0; row < t; row++) {
+                        if (mask == null) {
+                            softmaxRow(scores, row * s, s, null, 0, 0);
+                        } else {
+                            softmaxRow(scores, row * s, s, mask.data, maskBase + row * maskStrides[r - 2], maskStrides[r - 1]);
+                        }
+                    }
+                    Gemm.sgemm(false, mv.transposed(), t, dv, s, 1f, scores, 0, s, mv.t().data, mv.offset(i, leadStrides), mv.ld(),
+                            0f, out, i * t * dv, dv);
+                }
+            });
+        }
+        int[] shape = Arrays.copyOf(lead, r);
+        shape[r - 2] = t;
+        shape[r - 1] = dv;
+        return Tensor.wrap(out, shape);
+    }
+
+    private static int offset(int base, int[] strides, int index, int[] leadStrides) {
+        int off = base;
+        int rem = index;
+        for (int dim = 0; dim < leadStrides.length; dim++) {
+            int idx = rem / leadStrides[dim];
+            rem -= idx * leadStrides[dim];
+            off += idx * strides[dim];
+        }
+        return off;
+    }
+
+    /**
+     * In place: {@code x += mask}, then softmax as the composed ops compute it (exp of x - max,
+     * divided by the sum), with the engine's own exp and fixed-order sums so that the result does
+     * not depend on the JIT's compilation state.
+     */
+    private static void softmaxRow(float[] x, int at, int n, float[] mask, int maskAt, int maskStride) {
+        int end = S.loopBound(n);
+        if (mask != null) {
+            if (maskStride == 1) {
+                int j = 0;
+                for (; j < end; j += L) {
+                    FloatVector.fromArray(S, x, at + j).add(FloatVector.fromArray(S, mask, maskAt + j)).intoArray(x, at + j);
+                }
+                for (; j < n; j++) {
+                    x[at + j] += mask[maskAt + j];
+                }
+            } else {
+                for (int j = 0; j < n; j++) {
+                    x[at + j] += mask[maskAt + j * maskStride];
+                }
+            }
+        }
+        float max = ReduceKernel.max(x, at, n);
+        FloatVector maxV = FloatVector.broadcast(S, max);
+        int j = 0;
+        for (; j < end; j += L) {
+            FloatVector.fromArray(S, x, at + j).sub(maxV).intoArray(x, at + j);
+        }
+        for (; j < n; j++) {
+            x[at + j] -= max;
+        }
+        UnaryKernel.apply(UnaryKernel.Op.EXP, x, at, x, at, n);
+        float sum = ReduceKernel.sum(x, at, n);
+        FloatVector sumV = FloatVector.broadcast(S, sum);
+        j = 0;
+        for (; j < end; j += L) {
+            FloatVector.fromArray(S, x, at + j).div(sumV).intoArray(x, at + j);
+        }
+        for (; j < n; j++) {
+            x[at + j] /= sum;
+        }
+    }
+
+    // ---------------------------------------------------------------- GELU
+
+    /**
+     * The erf GELU as PyTorch exports it, {@code x * (1 + erf(x / 1.4142135)) * 0.5}, in blocks
+     * that stay in cache between the three passes; equal to the composed ops bit for bit.
+     *
+     * @throws IllegalStateException if {@code x} requires a gradient while recording is on
+     */
+    public static Tensor gelu(Tensor x) {
+        inferenceOnly("gelu", x);
+        Tensor xc = x.contiguous();
+        int n = Shape.numel(x.shape);
+        float[] out = new float[n];
+        geluInto(xc.data, xc.offset, out, n);
+        return Tensor.wrap(out, x.shape);
+    }
+
+    /**
+     * {@code out[i] = gelu(xs[xo + i])} for {@code i < n}, a cache-sized block at a time; {@code out}
+     * may be {@code xs} itself at offset 0, since the erf arguments go to a per-thread buffer.
+     */
+    private static void geluInto(float[] xs, int xo, float[] out, int n) {
+        Parallel.forRange((n + BLOCK - 1) / BLOCK, 1, (fromBlock, toBlock) -> {
+            float[] tmp = GELU_BLOCK.get();
+            FloatVector root2 = FloatVector.broadcast(S, SQRT2);
+            FloatVector one = FloatVector.broadcast(S, 1f);
+            FloatVector half = FloatVector.broadcast(S, 0.5f);
+            for (int b = fromBlock; b < toBlock; b++) {
+                int from = b * BLOCK;
+                int len = Math.min(BLOCK, n - from);
+                int end = S.loopBound(len);
+                int j = 0;
+                for (; j < end; j += L) {
+                    FloatVector.fromArray(S, xs, xo + from + j).div(root2).intoArray(tmp, j);
+                }
+                for (; j < len; j++) {
+                    tmp[j] = xs[xo + from + j] / SQRT2;
+                }
+                Erf.apply(tmp, 0, tmp, 0, len);
+                j = 0;
+                for (; j < end; j += L) {
+                    FloatVector e = FloatVector.fromArray(S, tmp, j).add(one);
+                    FloatVector.fromArray(S, xs, xo + from + j).mul(e).mul(half).intoArray(out, from + j);
+                }
+                for (; j < len; j++) {
+                    out[from + j] = xs[xo + from + j] * (tmp[j] + 1f) * 0.5f;
+                }
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- layer normalisation
+
+    /**
+     * Layer normalisation over the last axis, {@code (x - mean) / sqrt(var + eps) * weight + bias}
+     * with the biased variance, one row at a time.
+     *
+     * @param x {@code [..., D]}
+     * @param weight {@code [D]}, or null for ones
+     * @param bias {@code [D]}, or null for zeros
+     * @param eps added to the variance
+     * @throws IllegalArgumentException if weight or bias is not {@code [D]}
+     * @throws IllegalStateException if an input requires a gradient while recording is on
+     */
+    public static Tensor layerNorm(Tensor x, Tensor weight, Tensor bias, float eps) {
+        return layerNorm(x, null, weight, bias, eps);
+    }
+
+    /**
+     * Layer normalisation of {@code x + residual} (a transformer block's residual connection),
+     * the sum never stored as a tensor of its own.
+     *
+     * @param residual the same shape as {@code x}, or null
+     * @throws IllegalArgumentException if residual is not the shape of x, or weight or bias is not {@code [D]}
+     * @throws IllegalStateException if an input requires a gradient while recording is on
+     */
+    public static Tensor layerNorm(Tensor x, Tensor residual, Tensor weight, Tensor bias, float eps) {
+        inferenceOnly("layerNorm", x, residual, weight, bias);
+        if (residual != null && !Arrays.equals(residual.shape, x.shape)) {
+            throw new IllegalArgumentException("layerNorm: residual " + Shape.str(residual.shape) + " is not the shape of x "
+                    + Shape.str(x.shape));
+        }
+        int r = x.dim();
+        if (r < 1) {
+            throw new IllegalArgumentException("layerNorm: expected x [..., D], got a scalar");
+        }
+        int d = x.shape[r - 1];
+        for (Tensor p : new Tensor[] {weight, bias}) {
+            if (p != null && (p.dim() != 1 || p.shape[0] != d)) {
+                throw new IllegalArgumentException("layerNorm: weight and bias must be [" + d + "] for x "
+                        + Shape.str(x.shape) + ", got " + Shape.str(p.shape));
+            }
+        }
+        Tensor xc = x.contiguous();
+        Tensor rc = residual == null ? null : residual.contiguous();
+        Tensor wc = weight == null ? null : weight.contiguous();
+        Tensor bc = bias == null ? null : bias.contiguous();
+        int rows = d == 0 ? 0 : Shape.numel(x.shape) / d;
+        float[] out = new float[rows * d];
+        if (rows > 0) {
+            Parallel.forRange(rows, Math.max(1, BLOCK / Math.max(d, 1)), (from, to) -> {
+                for (int row = from; row < to; row++) {
+                    normalizeRow(xc.data, xc.offset + row * d, rc == null ? null : rc.data,
+                            rc == null ? 0 : rc.offset + row * d, out, row * d, d, wc, bc, eps);
+                }
+            });
+        }
+        return Tensor.wrap(out, x.shape);
+    }
+
+    private static void normalizeRow(float[] src, int so, float[] res, int ro, float[] y, int yo, int d,
+                                     Tensor w, Tensor b, float eps) {
+        int end = S.loopBound(d);
+        float[] x = src;
+        int xo = so;
+        if (res != null) {
+            // the residual sum goes to the output row first and is normalised there
+            int j = 0;
+            for (; j < end; j += L) {
+                FloatVector.fromArray(S, src, so + j).add(FloatVector.fromArray(S, res, ro + j)).intoArray(y, yo + j);
+            }
+            for (; j < d; j++) {
+                y[yo + j] = src[so + j] + res[ro + j];
+            }
+            x = y;
+            xo = yo;
+        }
+        // Sums through ReduceKernel, whose lane order is fixed: the same bits in every JIT state.
+        float mean = ReduceKernel.sum(x, xo, d) / d;
+        float[][] holder = SQUARES.get();
+        if (holder[0].length < d) {
+            holder[0] = new float[d];
+        }
+        float[] sq = holder[0];
+        FloatVector meanV = FloatVector.broadcast(S, mean);
+        int j = 0;
+        for (; j < end; j += L) {
+            FloatVector c = FloatVector.fromArray(S, x, xo + j).sub(meanV);
+            c.mul(c).intoArray(sq, j);
+        }
+        for (; j < d; j++) {
+            float c = x[xo + j] - mean;
+            sq[j] = c * c;
+        }
+        float std = (float) Math.sqrt(ReduceKernel.sum(sq, 0, d) / d + eps);
+        FloatVector stdV = FloatVector.broadcast(S, std);
+        j = 0;
+        for (; j < end; j += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xo + j).sub(meanV).div(stdV);
+            if (w != null) {
+                v = v.mul(FloatVector.fromArray(S, w.data, w.offset + j));
+            }
+            if (b != null) {
+                v = v.add(FloatVector.fromArray(S, b.data, b.offset + j));
+            }
+            v.intoArray(y, yo + j);
+        }
+        for (; j < d; j++) {
+            float v = (x[xo + j] - mean) / std;
+            if (w != null) {
+                v *= w.data[w.offset + j];
+            }
+            if (b != null) {
+                v += b.data[b.offset + j];
+            }
+            y[yo + j] = v;
+        }
+    }
+}
