@@ -117,18 +117,6 @@ final class Options {
     }
 
     /**
-     * @return the option's value as given
-     * @throws UsageException if the option was not given or its value is empty
-     */
-    String string(String name) throws UsageException {
-        String v = values.get(name);
-        if (v == null || v.isEmpty()) {
-            throw new UsageException(command, "option --" + name + " needs a value");
-        }
-        return v;
-    }
-
-    /**
      * @return the option's value as an int in {@code [min, max]}, or {@code fallback} if absent
      * @throws UsageException if the value is not a whole number in range
      */

@@ -45,7 +45,7 @@ final class TextDemoCommand implements Command {
     public int run(List<String> args, PrintStream out) throws UsageException {
         Options o = Options.parse(this, args, Set.of("seed", "model"), Set.of());
         long seed = o.longValue("seed", 7);
-        String model = o.has("model") ? o.string("model") : System.getProperty(MODEL_PROPERTY);
+        String model = o.has("model") ? o.required("model") : System.getProperty(MODEL_PROPERTY);
         if (model == null || model.isBlank()) {
             throw new UsageException(this, "no model: pass --model PATH (./graft sets -D" + MODEL_PROPERTY + " to the copy the build makes)");
         }
