@@ -1,5 +1,6 @@
 package dev.graft.transfer;
 
+import dev.graft.engine.Shape;
 import dev.graft.nn.layers.Dropout;
 import dev.graft.nn.layers.Flatten;
 import dev.graft.nn.layers.Linear;
@@ -22,7 +23,7 @@ public final class Heads {
      */
     public static Sequential linear(int[] featureShape, int classes, Random random) {
         Sequential head = flattenIfNeeded(featureShape);
-        head.add(new Linear(numel(featureShape), checkClasses(classes), random));
+        head.add(new Linear(Shape.numel(featureShape), checkClasses(classes), random));
         return head;
     }
 
@@ -43,7 +44,7 @@ public final class Heads {
             throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
         }
         Sequential head = flattenIfNeeded(featureShape);
-        head.add(new Linear(numel(featureShape), hidden, random));
+        head.add(new Linear(Shape.numel(featureShape), hidden, random));
         head.add(new ReLU());
         if (dropout > 0) {
             head.add(new Dropout((float) dropout, random));
@@ -65,13 +66,5 @@ public final class Heads {
             throw new IllegalArgumentException("a classifier needs at least 2 classes, got " + classes);
         }
         return classes;
-    }
-
-    static int numel(int[] shape) {
-        int n = 1;
-        for (int d : shape) {
-            n = Math.multiplyExact(n, d);
-        }
-        return n;
     }
 }

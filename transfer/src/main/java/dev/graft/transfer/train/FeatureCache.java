@@ -1,6 +1,7 @@
 package dev.graft.transfer.train;
 
 import dev.graft.engine.GradMode;
+import dev.graft.engine.Shape;
 import dev.graft.engine.Tensor;
 import dev.graft.nn.Module;
 import dev.graft.transfer.data.Batch;
@@ -49,7 +50,7 @@ public final class FeatureCache implements Dataset, AutoCloseable {
                          int examplesPerChunk, Path file) {
         this.source = source;
         this.featureShape = featureShape;
-        this.featureNumel = Arrays.stream(featureShape).reduce(1, Math::multiplyExact);
+        this.featureNumel = Shape.numel(featureShape);
         this.heap = heap;
         this.chunks = chunks;
         this.examplesPerChunk = examplesPerChunk;
@@ -111,7 +112,7 @@ public final class FeatureCache implements Dataset, AutoCloseable {
     }
 
     private static FeatureCache allocate(Dataset data, int[] shape, long budget) {
-        long numel = Arrays.stream(shape).asLongStream().reduce(1, Math::multiplyExact);
+        long numel = Shape.numel(shape);
         long bytes = Math.multiplyExact(numel * Float.BYTES, (long) data.size());
         if (bytes <= budget && numel * data.size() <= Integer.MAX_VALUE - 8) {
             return new FeatureCache(data, shape, new float[(int) (numel * data.size())], null, 0, null);
