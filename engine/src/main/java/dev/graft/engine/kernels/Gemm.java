@@ -179,7 +179,7 @@ public final class Gemm {
             return;
         }
         split(m, n, k, (m0, m1, n0, n1) ->
-                block(null, transA, m0, m1, n0, n1, k, alpha, a, aOff, lda, b, beta, c, cOff, ldc));
+                block(null, transA, m0, m1, n0, n1, k, alpha, a, aOff, lda, null, b, beta, c, cOff, ldc));
     }
 
     /**
@@ -247,7 +247,26 @@ public final class Gemm {
             return;
         }
         split(m, n, k, (m0, m1, n0, n1) ->
-                block(a, false, m0, m1, n0, n1, k, 1f, null, 0, 0, b, beta, c, cOff, ldc));
+                block(a, false, m0, m1, n0, n1, k, 1f, null, 0, 0, null, b, beta, c, cOff, ldc));
+    }
+
+    /**
+     * {@code C = A * B + beta * C} where row {@code i} of the {@code m x k} matrix A is
+     * {@code a[rows[i] .. rows[i] + k)}: rows anywhere in one array, read in place and never
+     * packed. A convolution's weight gradient reads its column matrix this way, straight from the
+     * padded image. Arguments are not checked: callers in this package guarantee them.
+     */
+    static void productRows(int m, int n, int k, float[] a, int[] rows, PanelSource b, float beta,
+                            float[] c, int cOff, int ldc) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) {
+            scale(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        split(m, n, k, (m0, m1, n0, n1) ->
+                block(null, false, m0, m1, n0, n1, k, 1f, a, 0, 0, rows, b, beta, c, cOff, ldc));
     }
 
     /** One band {@code C[m0..m1)[n0..n1)} of a product. */
@@ -287,7 +306,7 @@ public final class Gemm {
 
     /** Serial product of the band {@code C[m0..m1)[n0..n1)}, with A packed beforehand when {@code pa} is not null. */
     private static void block(Packed pa, boolean transA, int m0, int m1, int n0, int n1, int k,
-                              float alpha, float[] a, int aOff, int lda, PanelSource b,
+                              float alpha, float[] a, int aOff, int lda, int[] aRows, PanelSource b,
                               float beta, float[] c, int cOff, int ldc) {
         Scratch s = SCRATCH.get();
         if (beta != 0f && beta != 1f) {
@@ -298,7 +317,7 @@ public final class Gemm {
         int kBlocks = (k + KC - 1) / KC;
         int kStep = (k + kBlocks - 1) / kBlocks;
         int mc0 = m1 - m0;
-        if (mc0 <= MC) {
+        if (mc0 <= MC && aRows == null) {
             // One A block (a convolution's weights, say): pack it whole, once, and stream B through
             // panels narrow enough to stay in L2 from packing to use, since no second A block will
             // reuse them.
@@ -333,8 +352,10 @@ public final class Gemm {
                     if (pa != null) {
                         macro(mc, nc, kc, pa.data, pa.blockOffset(blk) + ic * kc, bp, overwrite,
                                 c, cOff + ic * ldc + jc, ldc, s.tile);
+                    } else if (aRows != null) {
+                        macroDirect(mc, nc, kc, a, 0, 0, aRows, ic, pc, bp, overwrite, c, cOff + ic * ldc + jc, ldc, s);
                     } else if (!transA && alpha == 1f) {
-                        macroDirect(mc, nc, kc, a, aOff + ic * lda + pc, lda, bp, overwrite,
+                        macroDirect(mc, nc, kc, a, aOff, lda, null, ic, pc, bp, overwrite,
                                 c, cOff + ic * ldc + jc, ldc, s);
                     } else {
                         packA(transA, alpha, a, aOff, lda, ic, mc, pc, kc, s.a, 0);
@@ -473,17 +494,27 @@ public final class Gemm {
     }
 
     /**
-     * {@link #macro} reading a row-major A block in place instead of from a packed copy: for a
-     * tall A (activations times weights) each A block meets every B sliver once, so packing it
-     * cost a pass over A for little gain in locality. Row slivers shorter than {@link #MR} (the
-     * last one) are packed, zero-padded, and go through the packed kernel.
+     * {@link #macro} reading A in place instead of from a packed copy: row {@code i} of the block
+     * is {@code a[aOff + (i0 + i) * lda + p0 + p]}, or {@code a[rows[i0 + i] + p0 + p]} when
+     * {@code rows} is given. For a tall A (activations times weights) each A block
+     * meets every B sliver once, so packing it cost a pass over A for little gain in locality;
+     * the rows may also lie anywhere in {@code a} (a convolution's column matrix, read from the
+     * padded image). A last row sliver shorter than {@link #MR} is gathered, zero-padded, and goes
+     * through the packed kernel.
      */
-    private static void macroDirect(int mc, int nc, int kc, float[] a, int aOff, int lda, float[] bp,
-                                    boolean overwrite, float[] c, int cOff, int ldc, Scratch s) {
+    private static void macroDirect(int mc, int nc, int kc, float[] a, int aOff, int lda, int[] rows, int i0, int p0,
+                                    float[] bp, boolean overwrite, float[] c, int cOff, int ldc, Scratch s) {
         int full = mc - mc % MR;
         float[] tile = s.tile;
         if (full < mc) {
-            packA(false, 1f, a, aOff, lda, full, mc - full, 0, kc, s.a, 0);
+            float[] ap = s.a;
+            for (int r = 0; r < MR; r++) {
+                int row = i0 + full + r;
+                int src = r >= mc - full ? -1 : (rows == null ? aOff + row * lda : rows[row]) + p0;
+                for (int p = 0; p < kc; p++) {
+                    ap[p * MR + r] = src < 0 ? 0f : a[src + p];
+                }
+            }
         }
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
@@ -491,19 +522,27 @@ public final class Gemm {
                 int mr = Math.min(MR, mc - ir);
                 int co = cOff + ir * ldc + jr;
                 boolean direct = mr == MR;
-                if (direct && nr == NR) {
-                    kernelDirect(kc, a, aOff + ir * lda, lda, bp, jr * kc, c, co, ldc, overwrite);
+                int r = i0 + ir;
+                boolean whole = direct && nr == NR;
+                float[] dst = whole ? c : tile;
+                int dOff = whole ? co : 0;
+                int dLd = whole ? ldc : NR;
+                if (direct && rows == null) {
+                    kernelDirect(kc, a, aOff + r * lda + p0, lda, bp, jr * kc, dst, dOff, dLd, overwrite || !whole);
+                } else if (direct) {
+                    kernelRows(kc, a, rows[r] + p0, rows[r + 1] + p0, rows[r + 2] + p0, rows[r + 3] + p0,
+                            rows[r + 4] + p0, bp, jr * kc, dst, dOff, dLd, overwrite || !whole);
+                }
+                if (whole) {
                     continue;
                 }
-                if (direct) {
-                    kernelDirect(kc, a, aOff + ir * lda, lda, bp, jr * kc, tile, 0, NR, true);
-                } else {
+                if (!direct) {
                     kernel(kc, s.a, 0, bp, jr * kc, tile, 0, NR, true);
                 }
-                for (int r = 0; r < mr; r++) {
-                    for (int j = 0; j < nr; j++) {
-                        int ci = co + r * ldc + j;
-                        c[ci] = overwrite ? tile[r * NR + j] : c[ci] + tile[r * NR + j];
+                for (int rr = 0; rr < mr; rr++) {
+                    for (int jj = 0; jj < nr; jj++) {
+                        int ci = co + rr * ldc + jj;
+                        c[ci] = overwrite ? tile[rr * NR + jj] : c[ci] + tile[rr * NR + jj];
                     }
                 }
             }
@@ -511,8 +550,8 @@ public final class Gemm {
     }
 
     /**
-     * {@link #kernel} with A read from five rows of a row-major matrix, {@code lda} apart, rather
-     * than from a packed sliver.
+     * {@link #kernel} with A read in place from five rows of a row-major matrix, {@code lda}
+     * apart, rather than from a packed sliver.
      */
     private static void kernelDirect(int kc, float[] a, int ao, int lda, float[] bp, int bo,
                                      float[] c, int co, int ldc, boolean overwrite) {
@@ -530,6 +569,68 @@ public final class Gemm {
         int r2 = r1 + lda;
         int r3 = r2 + lda;
         int r4 = r3 + lda;
+        for (int p = 0, bi = bo; p < kc; p++, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector av = FloatVector.broadcast(S, a[ao + p]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, a[r1 + p]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, a[r2 + p]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, a[r3 + p]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, a[r4 + p]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+        }
+        // Written out in both kernels: a helper taking the ten vectors would box them.
+        if (overwrite) {
+            c00.intoArray(c, co);
+            c01.intoArray(c, co + L);
+            c10.intoArray(c, co + ldc);
+            c11.intoArray(c, co + ldc + L);
+            c20.intoArray(c, co + 2 * ldc);
+            c21.intoArray(c, co + 2 * ldc + L);
+            c30.intoArray(c, co + 3 * ldc);
+            c31.intoArray(c, co + 3 * ldc + L);
+            c40.intoArray(c, co + 4 * ldc);
+            c41.intoArray(c, co + 4 * ldc + L);
+        } else {
+            c00.add(FloatVector.fromArray(S, c, co)).intoArray(c, co);
+            c01.add(FloatVector.fromArray(S, c, co + L)).intoArray(c, co + L);
+            c10.add(FloatVector.fromArray(S, c, co + ldc)).intoArray(c, co + ldc);
+            c11.add(FloatVector.fromArray(S, c, co + ldc + L)).intoArray(c, co + ldc + L);
+            c20.add(FloatVector.fromArray(S, c, co + 2 * ldc)).intoArray(c, co + 2 * ldc);
+            c21.add(FloatVector.fromArray(S, c, co + 2 * ldc + L)).intoArray(c, co + 2 * ldc + L);
+            c30.add(FloatVector.fromArray(S, c, co + 3 * ldc)).intoArray(c, co + 3 * ldc);
+            c31.add(FloatVector.fromArray(S, c, co + 3 * ldc + L)).intoArray(c, co + 3 * ldc + L);
+            c40.add(FloatVector.fromArray(S, c, co + 4 * ldc)).intoArray(c, co + 4 * ldc);
+            c41.add(FloatVector.fromArray(S, c, co + 4 * ldc + L)).intoArray(c, co + 4 * ldc + L);
+        }
+    }
+
+    /**
+     * {@link #kernel} with A read in place from five rows starting anywhere, at {@code ao, r1,
+     * .. r4}. Kept apart from {@link #kernelDirect}: taking the five starts as parameters made C2
+     * compile that kernel about 12% slower for plain matrices.
+     */
+    private static void kernelRows(int kc, float[] a, int ao, int r1, int r2, int r3, int r4, float[] bp, int bo,
+                                     float[] c, int co, int ldc, boolean overwrite) {
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = c00;
+        FloatVector c10 = c00;
+        FloatVector c11 = c00;
+        FloatVector c20 = c00;
+        FloatVector c21 = c00;
+        FloatVector c30 = c00;
+        FloatVector c31 = c00;
+        FloatVector c40 = c00;
+        FloatVector c41 = c00;
         for (int p = 0, bi = bo; p < kc; p++, bi += NR) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);

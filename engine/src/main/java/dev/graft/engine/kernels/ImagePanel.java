@@ -14,9 +14,9 @@ import jdk.incubator.vector.VectorSpecies;
  * row of a panel is one contiguous run copied with vector loads. The few outputs that fall past
  * each output row are computed and then dropped by the caller.
  *
- * <p>{@link #transposed} serves the weight gradient, whose product needs the transpose of the
- * column matrix. The fields are set by one thread before the product starts and only read while
- * it runs, so one instance may serve every worker.
+ * <p>The weight gradient reads the same rows, {@link #src} from {@link #rowOff}, in place as the
+ * left operand of its product. The fields are set by one thread before the product starts and
+ * only read while it runs, so one instance may serve every worker.
  */
 final class ImagePanel implements Gemm.PanelSource {
 
@@ -26,15 +26,9 @@ final class ImagePanel implements Gemm.PanelSource {
 
     float[] src;
     int[] rowOff;
-    /** Pack the transpose (outputs as depth, taps as columns), for the weight gradient. */
-    boolean transposed;
 
     @Override
     public void pack(int p0, int kc, int j0, int nc, float[] bp) {
-        if (transposed) {
-            packTransposed(p0, kc, j0, nc, bp);
-            return;
-        }
         for (int t = 0; t < nc; t += NR) {
             int cols = Math.min(NR, nc - t);
             int base = t * kc;
@@ -56,25 +50,6 @@ final class ImagePanel implements Gemm.PanelSource {
                     for (int jj = cols; jj < NR; jj++) {
                         bp[d + jj] = 0f;
                     }
-                }
-            }
-        }
-    }
-
-    /** Packs the transpose: depth {@code p} is output {@code p0 + p}, column {@code j} is tap {@code j0 + j}. */
-    private void packTransposed(int p0, int kc, int j0, int nc, float[] bp) {
-        for (int t = 0; t < nc; t += NR) {
-            int cols = Math.min(NR, nc - t);
-            int base = t * kc;
-            for (int jj = 0; jj < cols; jj++) {
-                int r = rowOff[j0 + t + jj] + p0;
-                for (int p = 0, d = base + jj; p < kc; p++, d += NR) {
-                    bp[d] = src[r + p];
-                }
-            }
-            for (int jj = cols; jj < NR; jj++) {
-                for (int p = 0, d = base + jj; p < kc; p++, d += NR) {
-                    bp[d] = 0f;
                 }
             }
         }
