@@ -150,8 +150,9 @@ final class FineTuneCommand implements Command {
         }
         if (source.tokenizer() != null) {
             s.checkFitsText(o);
+            TextTables.Tables tables = TextTables.read(s.data, s.textColumn, s.labelColumn);
             TextBackbone backbone = textBackbone(source);
-            data = TextTables.load(s.data, backbone, s.textColumn, s.labelColumn, s.validationFraction, s.seed);
+            data = tables.tokenize(backbone, s.textColumn, s.labelColumn, s.validationFraction, s.seed);
             checkClasses(s, data);
             model = backbone.classifier(data.train().classNames(), s.hidden > 0
                     ? Heads.mlp(new int[] {backbone.dim()}, s.hidden, s.dropout, data.train().numClasses(),

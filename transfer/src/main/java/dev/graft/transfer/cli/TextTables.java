@@ -37,16 +37,46 @@ final class TextTables {
     }
 
     /**
+     * The tables of a {@code --data} path, read and checked but not yet tokenized.
+     *
+     * @param train the training table
+     * @param validation the val table, or null
+     * @param validationFile its file name, or null
+     * @param test the test table, or null
+     */
+    record Tables(TextDataset train, TextDataset validation, String validationFile, TextDataset test) {
+
+        /**
+         * Tokenizes every table with the encoder's tokenizer, holding out a stratified share of train
+         * for validation when there is no val table.
+         *
+         * @param validationFraction share of train held out when there is no val table; 0 for none
+         * @param seed seed of that split
+         */
+        TrainingData tokenize(TextBackbone backbone, String textColumn, String labelColumn, double validationFraction,
+                              long seed) {
+            Dataset trainSet = backbone.tokenize(train);
+            Dataset validationSet = validation == null ? null : backbone.tokenize(validation);
+            String origin = validationFile;
+            if (validationSet == null && validationFraction > 0) {
+                Dataset[] split = TrainingData.split(trainSet, validationFraction, seed);
+                trainSet = split[0];
+                validationSet = split[1];
+                origin = TrainingData.splitOrigin(validationFraction, seed);
+            }
+            return new TrainingData(TrainingData.Kind.TEXT, trainSet, validationSet, origin,
+                    test == null ? null : backbone.tokenize(test), List.of(),
+                    new Preprocessing.Text(textColumn, labelColumn, backbone.maxTokens()), List.of());
+        }
+    }
+
+    /**
      * @param data the {@code --data} path
-     * @param backbone the encoder whose tokenizer to use
      * @param textColumn the column holding the text
      * @param labelColumn the column holding the class
-     * @param validationFraction share of train held out when there is no val table; 0 for none
-     * @param seed seed of that split
-     * @throws BadInputException if the data is not a text table or does not fit
+     * @throws BadInputException if the data is not a text table, lacks a column or has empty texts
      */
-    static TrainingData load(Path data, TextBackbone backbone, String textColumn, String labelColumn,
-                             double validationFraction, long seed) {
+    static Tables read(Path data, String textColumn, String labelColumn) {
         Path trainFile = Files.isDirectory(data) ? find(data, "train") : data;
         if (trainFile == null || !isTable(trainFile)) {
             throw new BadInputException(data + " is not text data, but the model is a text encoder: expected a .csv or "
@@ -54,29 +84,17 @@ final class TextTables {
                     + "train.csv or train.jsonl");
         }
         TextDataset train = read(trainFile, textColumn, labelColumn, null);
-        Dataset trainSet = backbone.tokenize(train);
-        Dataset validation = null;
-        String origin = null;
-        Dataset test = null;
-        if (Files.isDirectory(data)) {
-            Path val = find(data, "val");
-            if (val != null) {
-                validation = backbone.tokenize(read(val, textColumn, labelColumn, train.classes()));
-                origin = val.getFileName().toString();
-            }
-            Path testFile = find(data, "test");
-            if (testFile != null) {
-                test = backbone.tokenize(read(testFile, textColumn, labelColumn, train.classes()));
-            }
+        TextDataset validation = null;
+        TextDataset test = null;
+        Path val = Files.isDirectory(data) ? find(data, "val") : null;
+        if (val != null) {
+            validation = read(val, textColumn, labelColumn, train.classes());
         }
-        if (validation == null && validationFraction > 0) {
-            Dataset[] split = TrainingData.split(trainSet, validationFraction, seed);
-            trainSet = split[0];
-            validation = split[1];
-            origin = TrainingData.splitOrigin(validationFraction, seed);
+        Path testFile = Files.isDirectory(data) ? find(data, "test") : null;
+        if (testFile != null) {
+            test = read(testFile, textColumn, labelColumn, train.classes());
         }
-        return new TrainingData(TrainingData.Kind.TEXT, trainSet, validation, origin, test, List.of(),
-                new Preprocessing.Text(textColumn, labelColumn, backbone.maxTokens()), List.of());
+        return new Tables(train, validation, val == null ? null : val.getFileName().toString(), test);
     }
 
     /** @return the folder's {@code role} table ({@code train.csv}, {@code train.jsonl}, ...), or null */
