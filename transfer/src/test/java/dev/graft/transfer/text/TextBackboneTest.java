@@ -56,11 +56,14 @@ class TextBackboneTest {
     private static WordPieceTokenizer tokenizer;
     private static TextDataset debianTrain;
     private static TextDataset debianTest;
+    /** Shared by the tests that leave its weights as they found them; the others make their own. */
+    private static TextBackbone shared;
 
     @BeforeAll
     static void load() throws IOException {
         encoder = OnnxImporter.load(MiniLmFiles.modelBytes());
         tokenizer = MiniLmFiles.tokenizer();
+        shared = new TextBackbone(encoder, tokenizer);
         debianTrain = debian("train");
         debianTest = debian("test");
     }
@@ -80,7 +83,7 @@ class TextBackboneTest {
 
     @Test
     void theSixTransformerBlocksAreTheLayers() {
-        TextBackbone b = backbone();
+        TextBackbone b = shared;
         List<BackboneLayer> blocks = b.layers();
         assertEquals(6, blocks.size());
         for (int k = 0; k < 6; k++) {
@@ -110,7 +113,7 @@ class TextBackboneTest {
 
     @Test
     void cachedFeaturesAreTheSentenceEncodersEmbeddings() {
-        TextBackbone b = backbone();
+        TextBackbone b = shared;
         TextDataset texts = debianTest.subset(new int[] {0, 1, 2, 3, 4, 5, 6, 7, 500, 999});
         float[] expected = new SentenceEncoder(encoder, tokenizer).encode(texts.texts()).toArray();
         try (FeatureCache cache = FeatureCache.compute(b, b.tokenize(texts), 4, 1 << 20, TrainingListener.NONE)) {
@@ -128,7 +131,7 @@ class TextBackboneTest {
 
     @Test
     void headOnlyTrainsOnCachedEmbeddingsAndLeavesTheEncoderAlone() {
-        TextBackbone b = backbone();
+        TextBackbone b = shared;
         TextDataset train = debianTrain.subset(debianTrain.samplePerClass(8, 3));
         TextDataset test = debianTest.subset(debianTest.samplePerClass(10, 3)).withClasses(train.classes());
         TransferModel model = b.classifier(train.classes(), 3);
@@ -180,7 +183,7 @@ class TextBackboneTest {
 
     @Test
     void gradientsThroughTheImportedGraphMatchFiniteDifferences() {
-        TextBackbone b = backbone();
+        TextBackbone b = shared;
         TextDataset texts = debianTrain.subset(new int[] {0, 1, 2});
         Batch batch = b.tokenize(texts).batch(0, 1, 2);
         TransferModel model = b.classifier(texts.classes(), 11);
