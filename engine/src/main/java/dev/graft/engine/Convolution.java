@@ -2,6 +2,7 @@ package dev.graft.engine;
 
 import dev.graft.engine.kernels.Conv2dGeometry;
 import dev.graft.engine.kernels.Conv2dKernel;
+import dev.graft.engine.kernels.Conv2dWeights;
 
 /**
  * 2-D convolution over NCHW input on the tape: checks the shapes, runs {@link Conv2dKernel} forward
@@ -15,13 +16,33 @@ final class Convolution {
     static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, Conv2dSpec spec) {
         Conv2dGeometry g = geometry(x, weight, bias, spec);
         Tensor xp = x.packed();
-        Tensor wp = weight.packed();
         Tensor bp = bias == null ? null : bias.packed();
         float[] out = new float[g.outputSize()];
-        Conv2dKernel.forward(g, xp.data, xp.offset, wp.data, wp.offset, bp == null ? null : bp.data,
-                bp == null ? 0 : bp.offset, out, 0);
+        if (weight.requiresGrad()) {
+            Tensor wp = weight.packed();
+            Conv2dKernel.forward(g, xp.data, xp.offset, wp.data, wp.offset, bp == null ? null : bp.data,
+                    bp == null ? 0 : bp.offset, out, 0);
+        } else {
+            Conv2dKernel.forward(g, xp.data, xp.offset, constantWeights(weight, g), bp == null ? null : bp.data,
+                    bp == null ? 0 : bp.offset, out, 0);
+        }
         Tensor y = Tensor.wrap(out, new int[] {g.n(), g.o(), g.oh(), g.ow()});
         return Autograd.record(y, "conv2d", dy -> backward(g, x, weight, bias, dy), x, weight, bias);
+    }
+
+    /**
+     * The packed form of weights that do not require grad (a frozen layer, a model run without
+     * the tape), packed on first use and kept with the tensor: a pretrained network then packs
+     * its weights once rather than on every forward pass.
+     */
+    private static Conv2dWeights constantWeights(Tensor weight, Conv2dGeometry g) {
+        if (weight.derived instanceof Conv2dWeights cached && cached.fits(g)) {
+            return cached;
+        }
+        Tensor wp = weight.packed();
+        Conv2dWeights packed = Conv2dWeights.of(g, wp.data, wp.offset);
+        weight.derived = packed;
+        return packed;
     }
 
     private static Tensor[] backward(Conv2dGeometry g, Tensor x, Tensor weight, Tensor bias, Tensor dy) {

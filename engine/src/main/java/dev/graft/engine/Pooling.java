@@ -38,6 +38,12 @@ final class Pooling {
         Planes g = Planes.of("maxPool2d", x, s);
         Tensor in = x.packed();
         float[] out = new float[g.count * g.oh * g.ow];
+        if (!GradMode.isEnabled() || !x.requiresGrad()) {
+            // Nothing will ask for the gradient, so the winners' positions are not tracked.
+            Pool2d.maxForward(in.data, in.offset, g.count, g.h, g.w, s.kernelH(), s.kernelW(),
+                    s.strideH(), s.strideW(), s.padTop(), s.padLeft(), g.oh, g.ow, out, 0);
+            return Tensor.wrap(out, g.outShape(x));
+        }
         int[] argmax = new int[out.length];
         Pool2d.maxForward(in.data, in.offset, g.count, g.h, g.w, s.kernelH(), s.kernelW(),
                 s.strideH(), s.strideW(), s.padTop(), s.padLeft(), g.oh, g.ow, out, 0, argmax, 0);

@@ -23,6 +23,12 @@ public final class Tensor {
     private boolean retainGrad;
     private Node node;
     private Tensor grad;
+    /**
+     * Data a kernel derived from this tensor's values and keeps for the next call, such as a
+     * convolution's packed weights. Only kept for tensors that do not require grad, whose values
+     * nothing in the library changes; racy by design, since a lost write only costs a repack.
+     */
+    volatile Object derived;
 
     Tensor(float[] data, int offset, int[] shape, int[] strides) {
         this.data = data;
@@ -39,7 +45,9 @@ public final class Tensor {
     // ---------------------------------------------------------------- creation
 
     /**
-     * Wraps a row-major array without copying it.
+     * Wraps a row-major array without copying it. The tensor takes the array over: changing it
+     * afterwards is not supported, since kernels may keep data derived from a tensor's values
+     * (packed convolution weights, for instance).
      *
      * @throws IllegalArgumentException if {@code data.length} is not the product of {@code shape}
      */

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An imported ONNX graph as an nn {@link Module}. Float initializers are {@link Parameter}s
@@ -54,6 +55,8 @@ public final class OnnxModel extends Module {
     private final Map<String, DataType> paramTypes = new HashMap<>();
     private final Set<String> bufferNames = new HashSet<>();
     private final Map<String, Value> constants = new HashMap<>();
+    /** Per parameter, its value when last run without the tape and a view of it that does not require grad. */
+    private final Map<String, Tensor[]> inferenceViews = new ConcurrentHashMap<>();
     private final Map<String, String> toModule = new LinkedHashMap<>();
     private final Map<String, String> toOnnx = new LinkedHashMap<>();
     private final Map<String, Map<Integer, Value>> staticCache = new LinkedHashMap<>(16, 0.75f, true) {
@@ -496,7 +499,7 @@ public final class OnnxModel extends Module {
             String name = e.getKey();
             Parameter p = params.get(name);
             if (p != null) {
-                slots[e.getValue()] = Value.of(p.value(), paramTypes.get(name));
+                slots[e.getValue()] = Value.of(valueForRun(name, p), paramTypes.get(name));
             } else if (bufferNames.contains(name)) {
                 slots[e.getValue()] = Value.of(buffer(toModule.get(name)), paramTypes.get(name));
             } else if (constants.containsKey(name)) {
@@ -545,6 +548,25 @@ public final class OnnxModel extends Module {
             result.put(o, v);
         }
         return result;
+    }
+
+    /**
+     * A parameter's value as this run reads it. Without the tape, it is a view that does not
+     * require grad, the same view for as long as the parameter keeps its value: kernels keep data
+     * derived from such tensors (a convolution's packed weights), so inference packs the weights
+     * once instead of on every run.
+     */
+    private Tensor valueForRun(String name, Parameter p) {
+        Tensor v = p.value();
+        if (GradMode.isEnabled() || !v.requiresGrad()) {
+            return v;
+        }
+        Tensor[] sourceAndView = inferenceViews.get(name);
+        if (sourceAndView == null || sourceAndView[0] != v) {
+            sourceAndView = new Tensor[] {v, v.detach()};
+            inferenceViews.put(name, sourceAndView);
+        }
+        return sourceAndView[1];
     }
 
     /** Runs one node: reads its inputs from the slots, writes its outputs there. */

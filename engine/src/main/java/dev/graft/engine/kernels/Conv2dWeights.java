@@ -69,7 +69,15 @@ public final class Conv2dWeights {
      * @return whether these are the weights of {@code g}, read from {@code wOff}
      */
     public boolean fits(Conv2dGeometry g, int wOff) {
-        return g.o() == o && g.ckk() == ckk && g.groups() == groups && wOff == offset && g.depthwise() == (raw != null);
+        return fits(g) && wOff == offset;
+    }
+
+    /**
+     * @param g a geometry
+     * @return whether these weights have the shape {@code g} needs, wherever they were read from
+     */
+    public boolean fits(Conv2dGeometry g) {
+        return g.o() == o && g.ckk() == ckk && g.groups() == groups && g.depthwise() == (raw != null);
     }
 
     /** @return the packed matrix of group {@code gi} (not depthwise) */

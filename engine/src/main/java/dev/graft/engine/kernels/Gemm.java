@@ -333,6 +333,9 @@ public final class Gemm {
                     if (pa != null) {
                         macro(mc, nc, kc, pa.data, pa.blockOffset(blk) + ic * kc, bp, overwrite,
                                 c, cOff + ic * ldc + jc, ldc, s.tile);
+                    } else if (!transA && alpha == 1f) {
+                        macroDirect(mc, nc, kc, a, aOff + ic * lda + pc, lda, bp, overwrite,
+                                c, cOff + ic * ldc + jc, ldc, s);
                     } else {
                         packA(transA, alpha, a, aOff, lda, ic, mc, pc, kc, s.a, 0);
                         macro(mc, nc, kc, s.a, 0, bp, overwrite, c, cOff + ic * ldc + jc, ldc, s.tile);
@@ -466,6 +469,109 @@ public final class Gemm {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * {@link #macro} reading a row-major A block in place instead of from a packed copy: for a
+     * tall A (activations times weights) each A block meets every B sliver once, so packing it
+     * cost a pass over A for little gain in locality. Row slivers shorter than {@link #MR} (the
+     * last one) are packed, zero-padded, and go through the packed kernel.
+     */
+    private static void macroDirect(int mc, int nc, int kc, float[] a, int aOff, int lda, float[] bp,
+                                    boolean overwrite, float[] c, int cOff, int ldc, Scratch s) {
+        int full = mc - mc % MR;
+        float[] tile = s.tile;
+        if (full < mc) {
+            packA(false, 1f, a, aOff, lda, full, mc - full, 0, kc, s.a, 0);
+        }
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            for (int ir = 0; ir < mc; ir += MR) {
+                int mr = Math.min(MR, mc - ir);
+                int co = cOff + ir * ldc + jr;
+                boolean direct = mr == MR;
+                if (direct && nr == NR) {
+                    kernelDirect(kc, a, aOff + ir * lda, lda, bp, jr * kc, c, co, ldc, overwrite);
+                    continue;
+                }
+                if (direct) {
+                    kernelDirect(kc, a, aOff + ir * lda, lda, bp, jr * kc, tile, 0, NR, true);
+                } else {
+                    kernel(kc, s.a, 0, bp, jr * kc, tile, 0, NR, true);
+                }
+                for (int r = 0; r < mr; r++) {
+                    for (int j = 0; j < nr; j++) {
+                        int ci = co + r * ldc + j;
+                        c[ci] = overwrite ? tile[r * NR + j] : c[ci] + tile[r * NR + j];
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link #kernel} with A read from five rows of a row-major matrix, {@code lda} apart, rather
+     * than from a packed sliver.
+     */
+    private static void kernelDirect(int kc, float[] a, int ao, int lda, float[] bp, int bo,
+                                     float[] c, int co, int ldc, boolean overwrite) {
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = c00;
+        FloatVector c10 = c00;
+        FloatVector c11 = c00;
+        FloatVector c20 = c00;
+        FloatVector c21 = c00;
+        FloatVector c30 = c00;
+        FloatVector c31 = c00;
+        FloatVector c40 = c00;
+        FloatVector c41 = c00;
+        int r1 = ao + lda;
+        int r2 = r1 + lda;
+        int r3 = r2 + lda;
+        int r4 = r3 + lda;
+        for (int p = 0, bi = bo; p < kc; p++, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector av = FloatVector.broadcast(S, a[ao + p]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, a[r1 + p]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, a[r2 + p]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, a[r3 + p]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, a[r4 + p]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+        }
+        // Written out in both kernels: a helper taking the ten vectors would box them.
+        if (overwrite) {
+            c00.intoArray(c, co);
+            c01.intoArray(c, co + L);
+            c10.intoArray(c, co + ldc);
+            c11.intoArray(c, co + ldc + L);
+            c20.intoArray(c, co + 2 * ldc);
+            c21.intoArray(c, co + 2 * ldc + L);
+            c30.intoArray(c, co + 3 * ldc);
+            c31.intoArray(c, co + 3 * ldc + L);
+            c40.intoArray(c, co + 4 * ldc);
+            c41.intoArray(c, co + 4 * ldc + L);
+        } else {
+            c00.add(FloatVector.fromArray(S, c, co)).intoArray(c, co);
+            c01.add(FloatVector.fromArray(S, c, co + L)).intoArray(c, co + L);
+            c10.add(FloatVector.fromArray(S, c, co + ldc)).intoArray(c, co + ldc);
+            c11.add(FloatVector.fromArray(S, c, co + ldc + L)).intoArray(c, co + ldc + L);
+            c20.add(FloatVector.fromArray(S, c, co + 2 * ldc)).intoArray(c, co + 2 * ldc);
+            c21.add(FloatVector.fromArray(S, c, co + 2 * ldc + L)).intoArray(c, co + 2 * ldc + L);
+            c30.add(FloatVector.fromArray(S, c, co + 3 * ldc)).intoArray(c, co + 3 * ldc);
+            c31.add(FloatVector.fromArray(S, c, co + 3 * ldc + L)).intoArray(c, co + 3 * ldc + L);
+            c40.add(FloatVector.fromArray(S, c, co + 4 * ldc)).intoArray(c, co + 4 * ldc);
+            c41.add(FloatVector.fromArray(S, c, co + 4 * ldc + L)).intoArray(c, co + 4 * ldc + L);
         }
     }
 

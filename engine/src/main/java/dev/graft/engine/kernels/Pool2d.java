@@ -78,6 +78,90 @@ public final class Pool2d {
         });
     }
 
+    /**
+     * Max pooling forward without the argmax, for inference: the same values as
+     * {@link #maxForward}, found by a vectorised maximum over each window's rows, then a scalar
+     * maximum across the window's columns of that row.
+     *
+     * @param x input planes, {@code planes * height * width} from {@code xOff}
+     * @param xOff index of the first input element
+     * @param planes number of planes (batch times channels)
+     * @param height input height
+     * @param width input width
+     * @param kernelH window height, at least 1
+     * @param kernelW window width, at least 1
+     * @param strideH vertical stride, at least 1
+     * @param strideW horizontal stride, at least 1
+     * @param padTop rows of padding above the input
+     * @param padLeft columns of padding left of the input
+     * @param outH output height
+     * @param outW output width
+     * @param y output planes, {@code planes * outH * outW} from {@code yOff}
+     * @param yOff index of the first output element
+     * @throws IllegalArgumentException if a size is out of range or an operand does not fit
+     */
+    public static void maxForward(float[] x, int xOff, int planes, int height, int width,
+                                  int kernelH, int kernelW, int strideH, int strideW,
+                                  int padTop, int padLeft, int outH, int outW, float[] y, int yOff) {
+        check("maxPool", x, xOff, planes, height, width, kernelH, kernelW, strideH, strideW,
+                padTop, padLeft, 0, 0, outH, outW, y, yOff);
+        int in = height * width;
+        int out = outH * outW;
+        Parallel.forRange(planes, grain(out), (from, to) -> {
+            float[] rowMax = new float[width];
+            for (int p = from; p < to; p++) {
+                maxValuesPlane(x, xOff + p * in, width, height, kernelH, kernelW, strideH, strideW,
+                        padTop, padLeft, outH, outW, y, yOff + p * out, rowMax);
+            }
+        });
+    }
+
+    private static void maxValuesPlane(float[] x, int xo, int width, int height, int kernelH, int kernelW,
+                                       int strideH, int strideW, int padTop, int padLeft, int outH, int outW,
+                                       float[] y, int yo, float[] rowMax) {
+        int bound = S.loopBound(width);
+        for (int oh = 0; oh < outH; oh++) {
+            int h0 = oh * strideH - padTop;
+            int hs = Math.max(h0, 0);
+            int he = Math.min(h0 + kernelH, height);
+            int yRow = yo + oh * outW;
+            if (hs >= he) {
+                Arrays.fill(y, yRow, yRow + outW, Float.NEGATIVE_INFINITY);
+                continue;
+            }
+            // Math.max and the lanewise MAX both let NaN win, as the argmax path does.
+            int first = xo + hs * width;
+            int i = 0;
+            for (; i < bound; i += L) {
+                FloatVector m = FloatVector.fromArray(S, x, first + i);
+                for (int ih = hs + 1; ih < he; ih++) {
+                    m = m.lanewise(VectorOperators.MAX, FloatVector.fromArray(S, x, xo + ih * width + i));
+                }
+                m.intoArray(rowMax, i);
+            }
+            for (; i < width; i++) {
+                float m = x[first + i];
+                for (int ih = hs + 1; ih < he; ih++) {
+                    m = Math.max(m, x[xo + ih * width + i]);
+                }
+                rowMax[i] = m;
+            }
+            for (int ow = 0; ow < outW; ow++) {
+                int w0 = ow * strideW - padLeft;
+                int ws = Math.max(w0, 0);
+                int we = Math.min(w0 + kernelW, width);
+                float m = Float.NEGATIVE_INFINITY;
+                if (ws < we) {
+                    m = rowMax[ws];
+                    for (int iw = ws + 1; iw < we; iw++) {
+                        m = Math.max(m, rowMax[iw]);
+                    }
+                }
+                y[yRow + ow] = m;
+            }
+        }
+    }
+
     private static void maxPlane(float[] x, int xo, int width, int height, int kernelH, int kernelW,
                                  int strideH, int strideW, int padTop, int padLeft, int outH, int outW,
                                  float[] y, int yo, int[] argmax, int ao) {

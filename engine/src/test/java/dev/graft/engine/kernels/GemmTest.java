@@ -42,6 +42,20 @@ class GemmTest {
     }
 
     @Test
+    void tallProductsReadTheirUntransposedAInPlace() {
+        // m above one A block, alpha 1 and A not transposed: the path that skips packing A, with
+        // full and partial row slivers, partial column slivers, two depth blocks, offsets and
+        // leading dimensions wider than the rows.
+        int[][] shapes = {{81, 33, 17}, {97, 131, 300}, {163, 40, 5}, {240, 64, 512}};
+        for (int[] shape : shapes) {
+            for (boolean transB : new boolean[] {false, true}) {
+                check(false, transB, shape[0], shape[1], shape[2], 1f, 0f, 0, 0, 0);
+                check(false, transB, shape[0], shape[1], shape[2], 1f, 0.5f, 7, 3, 9);
+            }
+        }
+    }
+
+    @Test
     void splitsOverMoreThreadsThanCores() {
         int before = Parallel.threads();
         Parallel.setThreads(3);

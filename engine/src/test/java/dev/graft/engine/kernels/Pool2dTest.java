@@ -64,6 +64,27 @@ class Pool2dTest {
     }
 
     @Test
+    void maxPoolingWithoutArgmaxGivesTheSameValues() {
+        for (int[] g : GEOMETRIES) {
+            Geometry geo = new Geometry(g);
+            float[] x = random(1 + geo.inSize());
+            x[1 + random.nextInt(geo.inSize())] = Float.NaN;
+            float[] y = filled(2 + geo.outSize() + 1, 99f);
+            Pool2d.maxForward(x, 1, geo.planes, geo.h, geo.w, geo.kh, geo.kw, geo.sh, geo.sw,
+                    geo.pt, geo.pl, geo.oh, geo.ow, y, 2);
+            for (int p = 0; p < geo.planes; p++) {
+                for (int o = 0; o < geo.oh * geo.ow; o++) {
+                    int idx = geo.maxIndex(x, 1 + p * geo.h * geo.w, o);
+                    float expected = idx < 0 ? Float.NEGATIVE_INFINITY : x[1 + p * geo.h * geo.w + idx];
+                    assertEquals(expected, y[2 + p * geo.oh * geo.ow + o], geo + " output " + o + " of plane " + p);
+                }
+            }
+            assertEquals(99f, y[1], geo + " wrote before its output");
+            assertEquals(99f, y[y.length - 1], geo + " wrote past its output");
+        }
+    }
+
+    @Test
     void averagePoolingMatchesTheDefinition() {
         for (int[] g : GEOMETRIES) {
             Geometry geo = new Geometry(g);
