@@ -14,7 +14,8 @@ import java.util.Set;
  * One weight layer of a backbone, the unit of "unfreeze the last N layers": a Conv, ConvTranspose,
  * Gemm or MatMul with its weight, together with the parameters of the nodes that follow it up to
  * the next weight layer (its bias Add, BatchNormalization or LayerNormalization scale and shift,
- * PRelu slope). For a backbone made of nn modules, each leaf module that owns parameters is a layer.
+ * PRelu slope). For a backbone made of nn modules, each leaf module that owns parameters is a layer;
+ * a {@link GraphBackbone} names its own layers (a text encoder's transformer blocks).
  *
  * @param name the node (or module path) that opens the layer
  * @param parameterNames the backbone's parameter names (as {@link Module#namedParameters()} shows them)
@@ -33,6 +34,9 @@ public record BackboneLayer(String name, List<String> parameterNames) {
      * @return its weight layers in execution (or registration) order
      */
     public static List<BackboneLayer> of(Module backbone) {
+        if (backbone instanceof GraphBackbone g) {
+            return g.layers();
+        }
         return backbone instanceof OnnxModel onnx ? ofGraph(onnx) : ofModules(backbone);
     }
 

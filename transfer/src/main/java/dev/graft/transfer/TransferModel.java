@@ -114,10 +114,11 @@ public final class TransferModel extends Module {
      *
      * @param out the file to write, replaced atomically
      * @throws IOException if it cannot be written
-     * @throws IllegalStateException if the backbone is not an imported ONNX graph
+     * @throws IllegalStateException if the backbone is not an imported ONNX graph or a {@link GraphBackbone}
      */
     public void exportOnnx(Path out) throws IOException {
-        if (!(backbone instanceof OnnxModel graph)) {
+        OnnxModel graph = backbone instanceof GraphBackbone g ? g.graph() : backbone instanceof OnnxModel o ? o : null;
+        if (graph == null) {
             throw new IllegalStateException("only a model whose backbone is an imported ONNX graph can be exported "
                     + "(this backbone is a " + backbone.getClass().getSimpleName() + ")");
         }

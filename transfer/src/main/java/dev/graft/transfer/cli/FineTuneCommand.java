@@ -4,6 +4,7 @@ import dev.graft.nn.checkpoint.Json;
 import dev.graft.onnx.OnnxException;
 import dev.graft.transfer.FineTuneOptions;
 import dev.graft.transfer.FineTuner;
+import dev.graft.transfer.Heads;
 import dev.graft.transfer.TransferModel;
 import dev.graft.transfer.data.Dataset;
 import dev.graft.transfer.data.ImageFolderDataset;
@@ -12,9 +13,11 @@ import dev.graft.transfer.report.ConfusionMatrixReport;
 import dev.graft.transfer.report.TrainingCurves;
 import dev.graft.transfer.train.EpochRecord;
 import dev.graft.transfer.train.Evaluation;
+import dev.graft.transfer.text.TextBackbone;
 import dev.graft.transfer.train.TrainingListener;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -57,10 +61,15 @@ final class FineTuneCommand implements Command {
     public String usage() {
         return String.join(System.lineSeparator(),
                 "usage: graft fine-tune --model M.onnx --data DIR|FILE --out OUT.onnx [options]",
-                "  --model M.onnx          the pretrained model ('demo': the CNN shipped for graft demo)",
+                "  --model M.onnx          the pretrained model ('demo': the CNN shipped for graft demo); or a text",
+                "                          encoder: a jar or folder with an .onnx model and tokenizer.json ('minilm':",
+                "                          all-MiniLM-L6-v2), whose data is a text table and whose --unfreeze N",
+                "                          counts transformer blocks",
                 "  --data DIR|FILE         an image folder (train/<class>/*, optional val/ and test/), a CSV table",
                 "                          (or a folder with train.csv, val.csv, test.csv) or a folder of IDX files",
-                "                          (train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-...)",
+                "                          (train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-...); for a",
+                "                          text encoder a .csv or .jsonl table with a text and a label column (or a",
+                "                          folder with train, val, test tables)",
                 "  --out OUT.onnx          the fine-tuned model; beside it OUT.graft.json (classes, preprocessing),",
                 "                          OUT.curves.png and OUT.confusion.png/.csv (test split, else validation)",
                 "  --cut NAME              tensor or node to cut at (default: the input of the final classifier)",
@@ -85,12 +94,15 @@ final class FineTuneCommand implements Command {
                 "  --mean a,b,c --std a,b,c  per-channel normalisation of [0, 1] pixels (default: the model's",
                 "                          sidecar, else ImageNet's for RGB and none for grey)",
                 "  --augment               random resized crops and horizontal flips while training (images)",
-                "  --label-column NAME     the CSV column holding the class (default label)",
+                "  --label-column NAME     the CSV column (or JSONL field) holding the class (default label)",
+                "  --text-column NAME      for a text encoder: the column holding the text (default text)",
                 "  --classes a,b,...       class names for IDX labels 0, 1, ... (default the numbers)",
                 "  --json                  print one JSON object at the end and nothing else on stdout",
                 "example: graft fine-tune --model demo --data shoes --out models/shoes.onnx --epochs 40 --lr 0.01",
                 "         (shoes/train/<class>/*.png and shoes/test/<class>/*.png; then graft predict --model",
-                "         models/shoes.onnx --input new-photos/)");
+                "         models/shoes.onnx --input new-photos/)",
+                "         graft fine-tune --model minilm --data texts/ --out models/texts.onnx --fine-tune-epochs 3",
+                "         --unfreeze 1 --fine-tune-lr 1e-4   (texts/train.csv with columns text and label)");
     }
 
     @Override
@@ -98,7 +110,7 @@ final class FineTuneCommand implements Command {
         Options o = Options.parse(this, args,
                 Set.of("model", "data", "out", "cut", "head", "epochs", "fine-tune-epochs", "lr", "fine-tune-lr",
                         "batch", "val-fraction", "patience", "seed", "size", "resize", "mean", "std", "label-column",
-                        "classes"),
+                        "classes", "text-column"),
                 Set.of("gradual", "train-batch-norm", "augment", "json"), Set.of("unfreeze"));
         Settings s = Settings.parse(o);
         boolean json = o.has("json");
@@ -111,17 +123,50 @@ final class FineTuneCommand implements Command {
         } catch (IOException e) {
             throw new CommandException("cannot create the output folder " + outDir + ": " + e, e);
         }
-        TrainingData.Kind kind = TrainingData.kindOf(s.data);
-        s.checkFits(o, kind);
-        ModelSource source = ModelSource.load(s.model);
-        TrainingData data = loadData(s, source);
-        if (data.train().numClasses() < 2) {
-            throw new CommandException(s.data + " has " + data.train().numClasses() + " class "
-                    + data.train().classNames() + "; a classifier needs at least two");
+        ModelSource source;
+        TrainingData data;
+        TransferModel model;
+        if (TextTables.looksLikeText(s.data) || o.has("text-column")) {
+            source = ModelSource.load(s.model);
+            if (source.tokenizer() == null) {
+                throw new BadInputException(s.data + " holds texts, but " + source.name() + " has no tokenizer: give a "
+                        + "text encoder (a jar or folder with an .onnx model and tokenizer.json, 'minilm', or an .onnx "
+                        + "file with tokenizer.json beside it)");
+            }
+        } else {
+            source = null;
         }
+        if (source == null) {
+            TrainingData.Kind kind = textModelSpec(s.model) ? null : TrainingData.kindOf(s.data);
+            if (kind != null) {
+                s.checkFits(o, kind);
+            }
+            source = ModelSource.load(s.model);
+            if (kind == TrainingData.Kind.CSV && source.tokenizer() == null && hasColumn(s.data, s.textColumn)) {
+                throw new BadInputException(s.data + " has a '" + s.textColumn + "' column of texts, but " + source.name()
+                        + " has no tokenizer: give a text encoder (a jar or folder with an .onnx model and "
+                        + "tokenizer.json, 'minilm', or an .onnx file with tokenizer.json beside it)");
+            }
+        }
+        if (source.tokenizer() != null) {
+            s.checkFitsText(o);
+            TextTables.Tables tables = TextTables.read(s.data, s.textColumn, s.labelColumn);
+            TextBackbone backbone = textBackbone(source);
+            data = tables.tokenize(backbone, s.textColumn, s.labelColumn, s.validationFraction, s.seed);
+            checkClasses(s, data);
+            model = backbone.classifier(data.train().classNames(), s.hidden > 0
+                    ? Heads.mlp(new int[] {backbone.dim()}, s.hidden, s.dropout, data.train().numClasses(),
+                            new Random(s.seed))
+                    : Heads.linear(new int[] {backbone.dim()}, data.train().numClasses(), new Random(s.seed)));
+        } else {
+            data = loadData(s, source);
+            checkClasses(s, data);
+            model = build(s, source, data);
+        }
+        boolean text = data.kind() == TrainingData.Kind.TEXT;
+        int evalBatch = text ? PredictCommand.DEFAULT_BATCH : EVAL_BATCH;
         double dataSeconds = seconds(start);
 
-        TransferModel model = build(s, source, data);
         List<String> notes = new ArrayList<>(data.notes());
         Report report = new Report(out, json);
         report.start(s, source, model, data, notes);
@@ -145,23 +190,31 @@ final class FineTuneCommand implements Command {
         }
         notes.addAll(trainingNotes);
 
-        Evaluation validation = data.validation() == null ? null : Evaluation.of(model, data.validation(), EVAL_BATCH);
-        Evaluation test = data.test() == null ? null : Evaluation.of(model, data.test(), EVAL_BATCH);
+        // a text batch is padded to its longest text, so predict reproduces these figures only with the same batches
+        Evaluation validation = data.validation() == null ? null : Evaluation.of(model, data.validation(), evalBatch);
+        Evaluation test = data.test() == null ? null : Evaluation.of(model, data.test(), evalBatch);
 
         long exportStart = System.nanoTime();
         OutputFiles files = new OutputFiles(s.out);
         Map<String, Object> details = new LinkedHashMap<>();
-        details.put("source", Map.of("model", source.name(), "cut", model.cutTensor()));
+        Map<String, Object> origin = new LinkedHashMap<>();
+        origin.put("model", source.name());
+        origin.put("cut", model.cutTensor());
+        details.put("source", origin);
         details.put("validationAccuracy", number(validation == null ? Double.NaN : validation.accuracy()));
         details.put("testAccuracy", number(test == null ? Double.NaN : test.accuracy()));
+        List<Path> written = new ArrayList<>(List.of(files.model, files.sidecar));
         try {
             model.exportOnnx(files.model);
-            new Sidecar(model.classNames(), source.model().inputs().get(0).name(), model.inputShape(), "logits",
-                    data.preprocessing(), details).write(files.sidecar);
+            new Sidecar(model.classNames(), text ? "input_ids" : source.model().inputs().get(0).name(),
+                    model.inputShape(), "logits", data.preprocessing(), details).write(files.sidecar);
+            if (text) {
+                Files.writeString(files.tokenizer, source.tokenizerJson(), StandardCharsets.UTF_8);
+                written.add(files.tokenizer);
+            }
         } catch (IOException | OnnxException e) {
             throw new CommandException("cannot write " + files.model + ": " + e.getMessage(), e);
         }
-        List<Path> written = new ArrayList<>(List.of(files.model, files.sidecar));
         String title = "fine-tuned " + source.name() + " on " + s.data;
         if (draw(notes, "training curves", () -> TrainingCurves.writePng(result.history(), title, files.curves))) {
             written.add(files.curves);
@@ -184,6 +237,39 @@ final class FineTuneCommand implements Command {
                 new double[] {dataSeconds, result.headSeconds(), result.fineTuneSeconds(), exportSeconds,
                     seconds(start)});
         return 0;
+    }
+
+    /** Whether {@code --model} names a text encoder by its form (checked before the model is read). */
+    private static boolean textModelSpec(String spec) {
+        Path p = Path.of(spec);
+        String name = p.getFileName() == null ? "" : p.getFileName().toString().toLowerCase(Locale.ROOT);
+        return (spec.equals(ModelSource.MINILM) && !Files.exists(p)) || Files.isDirectory(p) || name.endsWith(".jar")
+                || name.endsWith(".zip");
+    }
+
+    /** Whether the CSV table (or a folder's train.csv) has the named column. */
+    private static boolean hasColumn(Path data, String column) {
+        Path file = Files.isDirectory(data) ? data.resolve("train.csv") : data;
+        try {
+            return dev.graft.transfer.data.CsvDataset.columns(file).contains(column);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static TextBackbone textBackbone(ModelSource source) {
+        try {
+            return new TextBackbone(source.model(), source.tokenizer());
+        } catch (IllegalArgumentException | OnnxException e) {
+            throw new CommandException(source.name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void checkClasses(Settings s, TrainingData data) {
+        if (data.train().numClasses() < 2) {
+            throw new CommandException(s.data + " has " + data.train().numClasses() + " class "
+                    + data.train().classNames() + "; a classifier needs at least two");
+        }
     }
 
     private static TrainingData loadData(Settings s, ModelSource source) {
@@ -257,8 +343,10 @@ final class FineTuneCommand implements Command {
         final Path curves;
         final Path confusionPng;
         final Path confusionCsv;
+        final Path tokenizer;
 
         OutputFiles(Path out) {
+            tokenizer = Sidecar.sibling(out, ModelSource.TOKENIZER_SUFFIX);
             model = out;
             sidecar = Sidecar.pathFor(out);
             curves = Sidecar.sibling(out, ".curves.png");
@@ -293,6 +381,7 @@ final class FineTuneCommand implements Command {
         float[] std;
         boolean augment;
         String labelColumn;
+        String textColumn;
         List<String> classNames;
 
         static Settings parse(Options o) throws UsageException {
@@ -363,6 +452,7 @@ final class FineTuneCommand implements Command {
             }
             s.augment = o.has("augment");
             s.labelColumn = o.value("label-column", "label");
+            s.textColumn = o.value("text-column", "text");
             s.classNames = o.words("classes");
             return s;
         }
@@ -418,11 +508,29 @@ final class FineTuneCommand implements Command {
                     throw o.error("--" + name + " applies to image folders, and " + data + " holds " + kind);
                 }
             }
+            if (o.has("text-column")) {
+                throw o.error("--text-column applies to text data with a text encoder, and " + data + " holds " + kind);
+            }
             if (o.has("label-column") && kind != TrainingData.Kind.CSV) {
                 throw o.error("--label-column applies to CSV data, and " + data + " holds " + kind);
             }
             if (o.has("classes") && kind != TrainingData.Kind.IDX) {
                 throw o.error("--classes names IDX labels; " + data + " holds " + kind + ", which names its classes");
+            }
+        }
+
+        /** Rejects options that mean nothing for a text encoder. */
+        void checkFitsText(Options o) throws UsageException {
+            for (String name : List.of("size", "resize", "augment", "mean", "std", "cut", "classes", "train-batch-norm")) {
+                if (o.has(name)) {
+                    throw o.error("--" + name + " does not apply to a text encoder (" + model + ")");
+                }
+            }
+            if (Files.isDirectory(data) && (ImageFolderDataset.hasSplit(data, ImageFolderDataset.TRAIN)
+                    || (TextTables.find(data, "train") == null && Files.isRegularFile(data.resolve("train.csv"))))) {
+                throw new BadInputException(data + " is an image folder, but " + model + " is a text encoder: expected "
+                        + "a .csv or .jsonl table with columns '" + textColumn + "' and '" + labelColumn + "', or a folder "
+                        + "with train.csv or train.jsonl");
             }
         }
 
@@ -474,8 +582,14 @@ final class FineTuneCommand implements Command {
             if (json) {
                 return;
             }
-            out.printf(Locale.ROOT, "model: %s, cut at '%s', features %s; new %s head for %d classes%n", source.name(),
-                    model.cutTensor(), Arrays.toString(model.featureShape()), head, train.numClasses());
+            if (model.cutTensor() == null) {
+                out.printf(Locale.ROOT, "model: %s, text encoder with %d transformer blocks, mean-pooled sentence vectors %s;"
+                        + " new %s head for %d classes%n", source.name(), model.backboneLayers().size(),
+                        Arrays.toString(model.featureShape()), head, train.numClasses());
+            } else {
+                out.printf(Locale.ROOT, "model: %s, cut at '%s', features %s; new %s head for %d classes%n", source.name(),
+                        model.cutTensor(), Arrays.toString(model.featureShape()), head, train.numClasses());
+            }
             out.printf(Locale.ROOT, "data: %s %s, classes %s%n", data.kind(), s.data, train.classNames());
             out.printf(Locale.ROOT, "  train %d, validation %s, test %s%n", train.size(),
                     data.validation() == null ? "none" : data.validation().size() + " (" + data.validationOrigin() + ")",

@@ -65,6 +65,12 @@ public final class Main {
             err.println();
             err.print(e.command() == null ? overview(commands) : e.command().usage() + System.lineSeparator());
             return 2;
+        } catch (BadInputException e) {
+            err.println("graft " + command.name() + ": " + e.getMessage());
+            if (System.getenv("GRAFT_DEBUG") != null) {
+                e.printStackTrace(err);
+            }
+            return 2;
         } catch (CommandException e) {
             err.println("graft " + command.name() + ": " + e.getMessage());
             if (System.getenv("GRAFT_DEBUG") != null) {

@@ -30,6 +30,13 @@ import java.util.stream.Stream;
  */
 final class PredictCommand implements Command {
 
+    /**
+     * Inputs per forward pass unless {@code --batch} says otherwise. {@code fine-tune} evaluates text
+     * in batches of this size too: a text batch is padded to its longest text, and the same batches
+     * give the same bits.
+     */
+    static final int DEFAULT_BATCH = 64;
+
     @Override
     public String name() {
         return "predict";
@@ -44,11 +51,13 @@ final class PredictCommand implements Command {
     public String usage() {
         return String.join(System.lineSeparator(),
                 "usage: graft predict --model OUT.onnx --input FILE|DIR [--top K] [--batch N] [--json]",
+                "  (--data is another name for --input)",
                 "  --model OUT.onnx   a model written by graft fine-tune, with OUT.graft.json beside it",
                 "                     ('demo': the shipped CNN, Fashion-MNIST classes 0-4)",
                 "  --input FILE|DIR   an image, a folder searched for images (png, jpg, jpeg, bmp), or a CSV table",
                 "                     for a model trained on one; images in folders named after a class count",
-                "                     towards the reported accuracy",
+                "                     towards the reported accuracy; for a text classifier a .csv or .jsonl table",
+                "                     with its text column (rows with a label column count towards the accuracy)",
                 "  --top K            the K most probable classes per input (default 1)",
                 "  --batch N          inputs per forward pass (default 64)",
                 "  --json             print one JSON object and nothing else on stdout");
@@ -56,11 +65,14 @@ final class PredictCommand implements Command {
 
     @Override
     public int run(List<String> args, PrintStream out) throws UsageException {
-        Options o = Options.parse(this, args, Set.of("model", "input", "top", "batch"), Set.of("json"));
+        Options o = Options.parse(this, args, Set.of("model", "input", "data", "top", "batch"), Set.of("json"));
         String modelSpec = o.required("model");
-        Path input = o.requiredPath("input");
+        if (o.has("input") && o.has("data")) {
+            throw o.error("--data is another name for --input; give one of them");
+        }
+        Path input = o.requiredPath(o.has("data") ? "data" : "input");
         int top = o.intValue("top", 1, 1, 1_000_000);
-        int batch = o.intValue("batch", 64, 1, 1 << 16);
+        int batch = o.intValue("batch", DEFAULT_BATCH, 1, 1 << 16);
         boolean json = o.has("json");
 
         ModelSource source = ModelSource.load(modelSpec);
@@ -72,10 +84,19 @@ final class PredictCommand implements Command {
         if (!Files.exists(input)) {
             throw new CommandException("input not found: " + input);
         }
-        Inputs inputs = sidecar.preprocessing() instanceof Preprocessing.Image image ? images(input, image, sidecar)
-                : rows(input, (Preprocessing.Features) sidecar.preprocessing(), sidecar);
         OnnxModel model = source.model();
         model.eval();
+        if (sidecar.preprocessing() instanceof Preprocessing.Text textPre) {
+            TextPredictions texts = TextPredictions.of(source, textPre, input, batch);
+            List<Prediction> predictions = new ArrayList<>();
+            for (int i = 0; i < texts.names().size(); i++) {
+                predictions.add(new Prediction(texts.names().get(i), texts.truths().get(i), texts.probabilities().get(i)));
+            }
+            report(out, json, source, sidecar.classes(), predictions, List.of(), Math.min(top, sidecar.classes().size()));
+            return 0;
+        }
+        Inputs inputs = sidecar.preprocessing() instanceof Preprocessing.Image image ? images(input, image, sidecar)
+                : rows(input, (Preprocessing.Features) sidecar.preprocessing(), sidecar);
         List<Prediction> predictions = new ArrayList<>();
         for (int from = 0; from < inputs.names.size(); from += batch) {
             int to = Math.min(inputs.names.size(), from + batch);

@@ -11,7 +11,7 @@ import java.util.Map;
  * How raw examples become a model's input: what {@code fine-tune} did to its training data, kept
  * in the {@link Sidecar} so that {@code predict} does the same to new examples.
  */
-sealed interface Preprocessing permits Preprocessing.Image, Preprocessing.Features {
+sealed interface Preprocessing permits Preprocessing.Image, Preprocessing.Features, Preprocessing.Text {
 
     /** @return the JSON object form, with a {@code "kind"} entry */
     Map<String, Object> toJson();
@@ -90,6 +90,33 @@ sealed interface Preprocessing permits Preprocessing.Image, Preprocessing.Featur
     }
 
     /**
+     * Texts of a CSV or JSON Lines table, tokenized by the tokenizer written beside the model
+     * ({@code NAME.tokenizer.json}) and truncated to {@code maxTokens}.
+     *
+     * @param textColumn the column (or JSON field) holding the text
+     * @param labelColumn the column that held the class in the training data
+     * @param maxTokens the longest input in tokens
+     */
+    record Text(String textColumn, String labelColumn, int maxTokens) implements Preprocessing {
+
+        @Override
+        public Map<String, Object> toJson() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("kind", "text");
+            m.put("textColumn", textColumn);
+            m.put("labelColumn", labelColumn);
+            m.put("maxTokens", maxTokens);
+            return m;
+        }
+
+        @Override
+        public String toString() {
+            return "texts of column '" + textColumn + "', label column '" + labelColumn + "', WordPiece tokens, at most "
+                    + maxTokens;
+        }
+    }
+
+    /**
      * Reads the JSON object form.
      *
      * @param json a parsed JSON object
@@ -105,8 +132,10 @@ sealed interface Preprocessing permits Preprocessing.Image, Preprocessing.Featur
                     JsonFields.floats(m, "std", source));
             case "features" -> new Features(JsonFields.strings(m, "columns", source),
                     JsonFields.string(m, "labelColumn", source));
+            case "text" -> new Text(JsonFields.string(m, "textColumn", source), JsonFields.string(m, "labelColumn", source),
+                    JsonFields.integer(m, "maxTokens", source));
             default -> throw new IllegalArgumentException(source + ": preprocessing kind '" + kind
-                    + "', expected 'image' or 'features'");
+                    + "', expected 'image', 'features' or 'text'");
         };
     }
 

@@ -58,7 +58,9 @@ record TrainingData(Kind kind, Dataset train, Dataset validation, String validat
         /** A CSV file, or a folder holding {@code train.csv} (and optional {@code val.csv}, {@code test.csv}). */
         CSV("CSV table"),
         /** A folder of MNIST-style {@code PREFIX-images-idx3-ubyte(.gz)} and {@code PREFIX-labels-idx1-ubyte(.gz)}. */
-        IDX("IDX files");
+        IDX("IDX files"),
+        /** A CSV or JSON Lines table with a text and a label column, or a folder of train, val and test tables. */
+        TEXT("text table");
 
         private final String label;
 
@@ -137,6 +139,7 @@ record TrainingData(Kind kind, Dataset train, Dataset validation, String validat
             case IMAGES -> images(r);
             case CSV -> csv(r);
             case IDX -> idx(r);
+            case TEXT -> throw new IllegalStateException("text tables are loaded by TextTables, with the encoder's tokenizer");
         };
     }
 
@@ -394,7 +397,19 @@ record TrainingData(Kind kind, Dataset train, Dataset validation, String validat
     }
 
     private static String splitOrigin(Request r) {
-        return String.format(Locale.ROOT, "%.0f%% of train, stratified, seed %d", 100 * r.validationFraction(),
-                r.seed());
+        return splitOrigin(r.validationFraction(), r.seed());
+    }
+
+    static String splitOrigin(double fraction, long seed) {
+        return String.format(Locale.ROOT, "%.0f%% of train, stratified, seed %d", 100 * fraction, seed);
+    }
+
+    /**
+     * Splits off a stratified validation share of unaugmented data.
+     *
+     * @return the training and validation halves
+     */
+    static Dataset[] split(Dataset data, double fraction, long seed) {
+        return split(data, data, fraction, seed);
     }
 }

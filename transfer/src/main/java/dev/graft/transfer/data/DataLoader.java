@@ -16,6 +16,9 @@ import java.util.random.RandomGenerator;
  */
 public final class DataLoader {
 
+    /** Batches per pool sorted by length when the examples have lengths (see {@link #order}). */
+    static final int BUCKET_POOL = 16;
+
     private final Dataset dataset;
     private final int batchSize;
     private final boolean shuffle;
@@ -66,9 +69,46 @@ public final class DataLoader {
             order[i] = i;
         }
         if (shuffle) {
-            StratifiedSplit.shuffle(order, new SplittableRandom(mix(seed, epoch)));
+            SplittableRandom random = new SplittableRandom(mix(seed, epoch));
+            StratifiedSplit.shuffle(order, random);
+            if (order.length > 0 && dataset.sequenceLength(0) >= 0) {
+                bucketByLength(order, random);
+            }
         }
         return order;
+    }
+
+    /**
+     * Reorders a shuffled epoch so that each batch holds examples of similar length: pools of
+     * {@value #BUCKET_POOL} batches are sorted by length and cut into batches, and the full batches
+     * are shuffled (a short last batch stays last, where {@link #build} expects it). Randomness
+     * remains in which examples share a pool and in the batch order.
+     */
+    private void bucketByLength(int[] order, SplittableRandom random) {
+        int pool = BUCKET_POOL * batchSize;
+        Integer[] boxed = new Integer[order.length];
+        for (int i = 0; i < order.length; i++) {
+            boxed[i] = order[i];
+        }
+        for (int from = 0; from < boxed.length; from += pool) {
+            java.util.Arrays.sort(boxed, from, Math.min(boxed.length, from + pool),
+                    java.util.Comparator.comparingInt(dataset::sequenceLength));
+        }
+        int full = boxed.length / batchSize;
+        int[] batches = new int[full];
+        for (int b = 0; b < full; b++) {
+            batches[b] = b;
+        }
+        StratifiedSplit.shuffle(batches, random);
+        int k = 0;
+        for (int b : batches) {
+            for (int i = 0; i < batchSize; i++) {
+                order[k++] = boxed[b * batchSize + i];
+            }
+        }
+        for (int i = full * batchSize; i < boxed.length; i++) {
+            order[k++] = boxed[i];
+        }
     }
 
     /**

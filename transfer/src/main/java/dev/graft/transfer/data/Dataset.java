@@ -97,6 +97,19 @@ public interface Dataset {
         return false;
     }
 
+    /**
+     * The length of a variable-length example (a text's token count) inside its fixed-size input,
+     * or -1 for examples that have none. When examples have lengths, a shuffling
+     * {@link DataLoader} puts examples of similar length in the same batch, so that a model that
+     * pads each batch to its longest example does little padding.
+     *
+     * @param index an example index in {@code [0, size())}
+     * @return the length, or -1 (the default)
+     */
+    default int sequenceLength(int index) {
+        return -1;
+    }
+
     /** @return every label, in example order */
     default long[] labels() {
         long[] out = new long[size()];

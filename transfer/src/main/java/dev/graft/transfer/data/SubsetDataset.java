@@ -59,6 +59,12 @@ public final class SubsetDataset implements Dataset {
     }
 
     @Override
+    public int sequenceLength(int index) {
+        checkIndex(index);
+        return source.sequenceLength(indices[index]);
+    }
+
+    @Override
     public boolean augments() {
         return source.augments();
     }

@@ -88,7 +88,8 @@ public record TextDataset(List<String> texts, long[] labels, List<String> classe
     public static TextDataset read(InputStream in, String source, boolean csv, String textColumn, String labelColumn)
             throws IOException {
         BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-        List<String[]> rows = csv ? csv(reader, source, textColumn, labelColumn) : jsonl(reader, source, textColumn, labelColumn);
+        List<String[]> rows = csv ? csv(reader, source, textColumn, labelColumn, false)
+                : jsonl(reader, source, textColumn, labelColumn, false);
         if (rows.isEmpty()) {
             throw new MalformedDataException(source + ": no examples, expected at least one " + (csv ? "row after the header" : "line"));
         }
@@ -100,6 +101,30 @@ public record TextDataset(List<String> texts, long[] labels, List<String> classe
         }
         List<String> classes = CsvDataset.classOrder(labelNames);
         return new TextDataset(texts, indices(labelNames, classes, source), classes);
+    }
+
+    /**
+     * Reads texts to classify, with their labels where the file has them: the label column may be
+     * missing from a CSV header or from a JSON Lines object. Same formats as {@link #load}.
+     *
+     * @return one {@code {text, label}} pair per example, in file order; the label is null where absent
+     * @throws MalformedDataException naming the file and line of the first problem (no text column...)
+     * @throws IOException if the file cannot be read
+     */
+    public static List<String[]> readTexts(Path file, String textColumn, String labelColumn) throws IOException {
+        String name = file.getFileName().toString();
+        boolean gz = name.endsWith(".gz");
+        String base = gz ? name.substring(0, name.length() - 3) : name;
+        boolean csv = base.endsWith(".csv");
+        if (!csv && !base.endsWith(".jsonl")) {
+            throw new MalformedDataException(file + ": expected a .csv or .jsonl file (optionally .gz), got '" + name + "'");
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            BufferedReader reader = new BufferedReader(new InputStreamReader(gz ? new GZIPInputStream(in) : in,
+                    StandardCharsets.UTF_8));
+            return csv ? csv(reader, file.toString(), textColumn, labelColumn, true)
+                    : jsonl(reader, file.toString(), textColumn, labelColumn, true);
+        }
     }
 
     /**
@@ -190,8 +215,8 @@ public record TextDataset(List<String> texts, long[] labels, List<String> classe
         return out;
     }
 
-    private static List<String[]> jsonl(BufferedReader in, String source, String textColumn, String labelColumn)
-            throws IOException {
+    private static List<String[]> jsonl(BufferedReader in, String source, String textColumn, String labelColumn,
+                                        boolean labelOptional) throws IOException {
         List<String[]> rows = new ArrayList<>();
         String line;
         int lineNo = 0;
@@ -214,7 +239,8 @@ public record TextDataset(List<String> texts, long[] labels, List<String> classe
                         + (v instanceof List ? "a list" : String.valueOf(v)));
             }
             String text = field(m, textColumn, source, lineNo, false);
-            String label = field(m, labelColumn, source, lineNo, true);
+            String label = labelOptional && !m.containsKey(labelColumn) ? null
+                    : field(m, labelColumn, source, lineNo, true);
             rows.add(new String[] {text, label});
         }
         return rows;
@@ -245,7 +271,8 @@ public record TextDataset(List<String> texts, long[] labels, List<String> classe
      * RFC 4180 CSV: fields separated by commas, optionally quoted with {@code "} (a doubled quote
      * inside stands for one); quoted fields may hold commas and line breaks.
      */
-    private static List<String[]> csv(Reader in, String source, String textColumn, String labelColumn) throws IOException {
+    private static List<String[]> csv(Reader in, String source, String textColumn, String labelColumn,
+                                      boolean labelOptional) throws IOException {
         CsvReader r = new CsvReader(in, source);
         List<String> header = r.next();
         while (header != null && header.size() == 1 && header.get(0).isBlank()) {
@@ -266,7 +293,7 @@ public record TextDataset(List<String> texts, long[] labels, List<String> classe
         }
         Integer text = columns.get(textColumn);
         Integer label = columns.get(labelColumn);
-        if (text == null || label == null) {
+        if (text == null || (label == null && !labelOptional)) {
             throw new MalformedDataException(source + ": no " + (text == null ? "text" : "label") + " column '"
                     + (text == null ? textColumn : labelColumn) + "'; columns are " + columns.keySet());
         }
@@ -280,8 +307,8 @@ public record TextDataset(List<String> texts, long[] labels, List<String> classe
                 throw new MalformedDataException(source + ": line " + r.recordLine + ": " + fields.size() + " fields, expected "
                         + header.size() + " as in the header");
             }
-            String l = fields.get(label).strip();
-            if (l.isEmpty()) {
+            String l = label == null ? null : fields.get(label).strip();
+            if (l != null && l.isEmpty()) {
                 throw new MalformedDataException(source + ": line " + r.recordLine + ": empty label in column '" + labelColumn + "'");
             }
             rows.add(new String[] {fields.get(text), l});

@@ -169,4 +169,70 @@ class DataLoaderTest {
         assertThrows(IllegalArgumentException.class, () -> DataLoader.builder(data).build().epoch(-1));
         assertThrows(NullPointerException.class, () -> DataLoader.builder(null));
     }
+
+    @Test
+    void examplesWithLengthsAreBatchedWithOthersOfSimilarLength() {
+        int n = 16 * 8 * 2 + 5;
+        int[] lengths = new int[n];
+        java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+        for (int i = 0; i < n; i++) {
+            lengths[i] = 1 + r.nextInt(100);
+        }
+        Dataset sequences = new Dataset() {
+            @Override
+            public int size() {
+                return n;
+            }
+
+            @Override
+            public int[] sampleShape() {
+                return new int[] {1};
+            }
+
+            @Override
+            public List<String> classNames() {
+                return List.of("a");
+            }
+
+            @Override
+            public long label(int index) {
+                return 0;
+            }
+
+            @Override
+            public void copyInput(int index, float[] dst, int offset, RandomGenerator random) {
+                dst[offset] = lengths[index];
+            }
+
+            @Override
+            public int sequenceLength(int index) {
+                return lengths[index];
+            }
+        };
+        DataLoader loader = DataLoader.builder(sequences).batchSize(8).shuffle(true).seed(5).build();
+        int[] order = loader.order(0);
+        int[] sorted = order.clone();
+        Arrays.sort(sorted);
+        assertArrayEquals(IntStream.range(0, n).toArray(), sorted, "an epoch still visits every example once");
+        assertArrayEquals(order, loader.order(0), "the order is a function of seed and epoch");
+        assertFalse(Arrays.equals(order, loader.order(1)));
+        int spread = 0;
+        for (int b = 0; b + 8 <= n; b += 8) {
+            int lo = Integer.MAX_VALUE;
+            int hi = 0;
+            for (int i = b; i < b + 8; i++) {
+                lo = Math.min(lo, lengths[order[i]]);
+                hi = Math.max(hi, lengths[order[i]]);
+            }
+            spread = Math.max(spread, hi - lo);
+        }
+        // a pool of 16 batches of lengths uniform in 1..100 sorted: a batch spans about 100 / 16
+        assertTrue(spread < 30, "largest length range within a batch: " + spread);
+        List<Integer> firstOfBatch = new ArrayList<>();
+        for (int b = 0; b + 8 <= n; b += 8) {
+            firstOfBatch.add(lengths[order[b]]);
+        }
+        assertFalse(firstOfBatch.stream().sorted().toList().equals(firstOfBatch),
+                "batches come in random order, not shortest first: " + firstOfBatch);
+    }
 }
