@@ -164,15 +164,7 @@ public final class SentenceEncoder {
                 types[r * longest + t] = e.typeIds()[t];
             }
         }
-        Map<String, Value> in = new LinkedHashMap<>();
-        for (String name : inputNames) {
-            long[] data = switch (name) {
-                case "input_ids" -> ids;
-                case "attention_mask" -> mask;
-                default -> types;
-            };
-            in.put(name, Value.of(LongTensor.of(data, b, longest)));
-        }
+        Map<String, Value> in = inputs(inputNames, ids, mask, types, b, longest);
         Tensor hidden;
         try (var ignored = GradMode.noGrad()) {
             hidden = model.run(in).get(output).floatTensor();
@@ -212,5 +204,22 @@ public final class SentenceEncoder {
             }
         }
         return out;
+    }
+
+    /**
+     * A BERT-style encoder's inputs by name: {@code input_ids}, {@code attention_mask}, and token
+     * type ids for any other name, each {@code [rows, cols]}.
+     */
+    static Map<String, Value> inputs(List<String> names, long[] ids, long[] mask, long[] types, int rows, int cols) {
+        Map<String, Value> in = new LinkedHashMap<>();
+        for (String name : names) {
+            long[] data = switch (name) {
+                case "input_ids" -> ids;
+                case "attention_mask" -> mask;
+                default -> types;
+            };
+            in.put(name, Value.of(LongTensor.of(data, rows, cols)));
+        }
+        return in;
     }
 }

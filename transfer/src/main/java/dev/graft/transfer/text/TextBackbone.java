@@ -1,6 +1,5 @@
 package dev.graft.transfer.text;
 
-import dev.graft.engine.LongTensor;
 import dev.graft.engine.Tensor;
 import dev.graft.nn.Module;
 import dev.graft.onnx.OnnxImporter;
@@ -13,7 +12,6 @@ import dev.graft.transfer.TransferModel;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -137,15 +135,7 @@ public final class TextBackbone extends Module implements GraphBackbone {
 
     /** Runs the pooled graph on one padded batch. */
     Tensor run(long[] ids, long[] mask, long[] types, int n, int longest) {
-        Map<String, Value> in = new LinkedHashMap<>();
-        for (String name : inputNames) {
-            long[] data = switch (name) {
-                case "input_ids" -> ids;
-                case "attention_mask" -> mask;
-                default -> types;
-            };
-            in.put(name, Value.of(LongTensor.of(data, n, longest)));
-        }
+        Map<String, Value> in = SentenceEncoder.inputs(inputNames, ids, mask, types, n, longest);
         return graph.run(in).get(PooledEncoderGraph.OUTPUT).floatTensor();
     }
 
