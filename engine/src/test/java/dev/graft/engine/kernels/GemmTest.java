@@ -56,6 +56,19 @@ class GemmTest {
     }
 
     @Test
+    void deepProductsAddTheirDepthBlocks() {
+        // Depths above one packed panel (Gemm.KC), for every transpose, a single A block and
+        // several, where only the first depth block may overwrite C.
+        int[][] shapes = {{7, 40, Gemm.KC + 1}, {13, 33, 2 * Gemm.KC + 5}, {90, 70, Gemm.KC + 232}};
+        for (int[] shape : shapes) {
+            for (int t = 0; t < 4; t++) {
+                check(t >= 2, (t & 1) == 1, shape[0], shape[1], shape[2], 1f, 0f, 0, 0, 0);
+                check(t >= 2, (t & 1) == 1, shape[0], shape[1], shape[2], -0.5f, 0.75f, 2, 3, 4);
+            }
+        }
+    }
+
+    @Test
     void splitsOverMoreThreadsThanCores() {
         int before = Parallel.threads();
         Parallel.setThreads(3);
