@@ -96,12 +96,32 @@ public final class FusedOps {
                 System.arraycopy(b.data, b.offset, out, r * n, n);
             }
         }
-        MatMul.Operand mw = MatMul.Operand.of(w, new int[0], k, n);
-        Gemm.sgemm(false, mw.transposed(), rows, n, k, 1f, xc.data, xc.offset, Math.max(k, 1), mw.t().data, mw.t().offset,
-                mw.ld(), bias == null ? 0f : 1f, out, 0, Math.max(n, 1));
+        float beta = bias == null ? 0f : 1f;
+        if (!w.requiresGrad() && rows > 1 && k > 0 && n > 0) {
+            Gemm.sgemm(rows, xc.data, xc.offset, k, constantWeights(w, k, n), beta, out, 0, n);
+        } else {
+            MatMul.Operand mw = MatMul.Operand.of(w, new int[0], k, n);
+            Gemm.sgemm(false, mw.transposed(), rows, n, k, 1f, xc.data, xc.offset, Math.max(k, 1), mw.t().data,
+                    mw.t().offset, mw.ld(), beta, out, 0, Math.max(n, 1));
+        }
         int[] shape = x.shape.clone();
         shape[shape.length - 1] = n;
         return Tensor.wrap(out, shape);
+    }
+
+    /**
+     * The packed form of {@code [k, n]} weights that do not require grad, packed on first use and
+     * kept with the tensor (as {@link Convolution} keeps a convolution's), so a model run without
+     * the tape packs each weight matrix once instead of on every call.
+     */
+    private static Gemm.PackedB constantWeights(Tensor w, int k, int n) {
+        if (w.derived instanceof Gemm.PackedB cached && cached.fits(k, n)) {
+            return cached;
+        }
+        MatMul.Operand mw = MatMul.Operand.of(w, new int[0], k, n);
+        Gemm.PackedB packed = Gemm.PackedB.of(mw.transposed(), k, n, mw.t().data, mw.t().offset, mw.ld());
+        w.derived = packed;
+        return packed;
     }
 
     // ---------------------------------------------------------------- attention

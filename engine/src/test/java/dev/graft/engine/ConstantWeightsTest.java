@@ -74,4 +74,21 @@ class ConstantWeightsTest {
         assertArrayEquals(expected, x.conv2d(w, null, SPEC).toArray());
         assertArrayEquals(expected, x.conv2d(w, null, SPEC).toArray());
     }
+
+    @Test
+    void keptLinearWeightsGiveTheSameOutputAsWeightsPackedOnEveryCall() {
+        Tensor x = Tensor.randn(11, 4, 100, 48);
+        Tensor bias = Tensor.randn(12, 70);
+        Tensor stored = Tensor.randn(13, 70, 48);
+        for (Tensor w : new Tensor[] {Tensor.randn(14, 48, 70), stored.transpose(0, 1)}) {
+            try (var noGrad = GradMode.noGrad()) {
+                // A weight that requires grad is packed on every call: the reference.
+                float[] expected = FusedOps.linear(x, w.contiguous().detach().requiresGrad(true), bias).toArray();
+                assertArrayEquals(expected, FusedOps.linear(x, w, bias).toArray());
+                assertArrayEquals(expected, FusedOps.linear(x, w, bias).toArray());
+                float[] other = FusedOps.linear(x, w.mul(2f), bias).toArray();
+                assertFalse(Arrays.equals(expected, other), "other weights reused the first ones' packed form");
+            }
+        }
+    }
 }

@@ -217,6 +217,102 @@ public final class Gemm {
         }
     }
 
+    /**
+     * {@code op(B)} ({@code k x n}) packed once for every depth block and column sliver, in the
+     * layout {@link #product} packs panels into, so a matrix that is the right operand of many
+     * products (a linear layer's weights over batches, a frozen model's lifetime) is packed only
+     * once; the products read it in place. Block {@code b} starts at {@code b * kStep * nPadded};
+     * within it, the sliver of columns {@code j .. j+NR} is at {@code j * kc}.
+     */
+    public static final class PackedB implements PanelSource {
+        final float[] data;
+        final int k;
+        final int n;
+        final int kStep;
+        final int nPadded;
+
+        private PackedB(boolean transB, int k, int n, float[] b, int bOff, int ldb) {
+            this.k = k;
+            this.n = n;
+            this.kStep = depthStep(k);
+            this.nPadded = roundUp(n, NR);
+            int blocks = Math.max(1, (k + kStep - 1) / kStep);
+            this.data = new float[Math.toIntExact((long) blocks * kStep * nPadded)];
+            for (int pc = 0, blk = 0; pc < k; pc += kStep, blk++) {
+                float[] panel = new float[Math.min(kStep, k - pc) * nPadded];
+                packB(transB, b, bOff, ldb, pc, Math.min(kStep, k - pc), 0, n, panel);
+                System.arraycopy(panel, 0, data, blk * kStep * nPadded, panel.length);
+            }
+        }
+
+        /**
+         * Packs {@code op(B)}.
+         *
+         * @param transB whether {@code op(B)} is {@code B}ᵀ (then {@code B} is stored {@code n x k})
+         * @param k rows of {@code op(B)}
+         * @param n columns of {@code op(B)}
+         * @param b storage of {@code B}
+         * @param bOff index of {@code B[0][0]}
+         * @param ldb distance between row starts of the stored {@code B}
+         * @return the packed matrix
+         * @throws IllegalArgumentException if a size is negative or B does not fit in its array
+         */
+        public static PackedB of(boolean transB, int k, int n, float[] b, int bOff, int ldb) {
+            Objects.requireNonNull(b, "sgemm: b is null");
+            if (k < 0 || n < 0) {
+                throw new IllegalArgumentException("sgemm: k and n must be >= 0, got k=" + k + ", n=" + n);
+            }
+            Checks.matrix("sgemm", "b", b.length, bOff, transB ? n : k, transB ? k : n, ldb);
+            return new PackedB(transB, k, n, b, bOff, ldb);
+        }
+
+        /** @return whether this is a {@code k x n} matrix */
+        public boolean fits(int rows, int cols) {
+            return rows == k && cols == n;
+        }
+
+        /** Where the sliver of columns from {@code jc} of depth block {@code blk} (depth {@code kc}) starts. */
+        int offset(int blk, int kc, int jc) {
+            return blk * kStep * nPadded + jc * kc;
+        }
+
+        @Override
+        public void pack(int p0, int kc, int j0, int nc, float[] bp) {
+            // Only reached by a caller that bypasses the in-place read; copies the same floats.
+            int blk = p0 / kStep;
+            for (int t = 0; t < nc; t += NR) {
+                System.arraycopy(data, offset(blk, kc, j0 + t), bp, t * kc, kc * NR);
+            }
+        }
+    }
+
+    /**
+     * {@code C = A * B + beta * C} with a row-major A ({@code m x k}, not transposed) and B
+     * packed beforehand.
+     *
+     * @param m rows of A and C
+     * @param a storage of A
+     * @param aOff index of {@code A[0][0]}
+     * @param lda distance between row starts of A, at least {@code b}'s depth
+     * @param b the packed right operand
+     * @param beta scale of the old C
+     * @param c storage of C
+     * @param cOff index of {@code C[0][0]}
+     * @param ldc distance between row starts of C, at least {@code b}'s columns
+     * @throws IllegalArgumentException if a size or offset is negative or an operand does not fit
+     */
+    public static void sgemm(int m, float[] a, int aOff, int lda, PackedB b, float beta, float[] c, int cOff, int ldc) {
+        Objects.requireNonNull(a, "sgemm: a is null");
+        Objects.requireNonNull(b, "sgemm: packed b is null");
+        Objects.requireNonNull(c, "sgemm: c is null");
+        if (m < 0) {
+            throw new IllegalArgumentException("sgemm: m must be >= 0, got m=" + m);
+        }
+        Checks.matrix("sgemm", "a", a.length, aOff, m, b.k, lda);
+        Checks.matrix("sgemm", "c", c.length, cOff, m, b.n, ldc);
+        product(false, m, b.n, b.k, 1f, a, aOff, lda, b, beta, c, cOff, ldc);
+    }
+
     /** Depth of each block when {@code k} is cut into equal blocks of at most {@link #KC}. */
     private static int depthStep(int k) {
         int kBlocks = Math.max(1, (k + KC - 1) / KC);
@@ -333,40 +429,53 @@ public final class Gemm {
             for (int pc = 0, blk = 0; pc < k && pa == null; pc += kStep, blk++) {
                 packA(transA, alpha, a, aOff, lda, m0, mc0, pc, Math.min(kStep, k - pc), ap, blk * kPadded);
             }
-            float[] bp = s.b(kStep * NARROW_NC);
+            PackedB prepacked = b instanceof PackedB pb ? pb : null;
+            float[] bp = prepacked != null ? prepacked.data : s.b(kStep * NARROW_NC);
             for (int jc = n0; jc < n1; jc += NARROW_NC) {
                 int nc = Math.min(NARROW_NC, n1 - jc);
                 for (int pc = 0, blk = 0; pc < k; pc += kStep, blk++) {
                     int kc = Math.min(kStep, k - pc);
-                    b.pack(pc, kc, jc, nc, bp);
+                    int bo = 0;
+                    if (prepacked != null) {
+                        bo = prepacked.offset(blk, kc, jc);
+                    } else {
+                        b.pack(pc, kc, jc, nc, bp);
+                    }
                     int ao = pa != null ? pa.blockOffset(blk) + m0 * kc : blk * kPadded;
-                    macro(mc0, nc, kc, ap, ao, bp, pc == 0 && beta == 0f,
+                    macro(mc0, nc, kc, ap, ao, bp, bo, pc == 0 && beta == 0f,
                             c, cOff + m0 * ldc + jc, ldc, s.tile);
                 }
             }
             return;
         }
+        PackedB prepacked = b instanceof PackedB pb ? pb : null;
         for (int jc = n0; jc < n1; jc += NC) {
             int nc = Math.min(NC, n1 - jc);
-            float[] bp = s.b(kStep * roundUp(nc, NR));
+            float[] bp = prepacked != null ? prepacked.data : s.b(kStep * roundUp(nc, NR));
             for (int pc = 0, blk = 0; pc < k; pc += kStep, blk++) {
                 int kc = Math.min(kStep, k - pc);
                 // Only the first depth block may overwrite C; later ones add onto what it wrote.
                 boolean overwrite = pc == 0 && beta == 0f;
-                b.pack(pc, kc, jc, nc, bp);
+                int bo = 0;
+                if (prepacked != null) {
+                    bo = prepacked.offset(blk, kc, jc);
+                } else {
+                    b.pack(pc, kc, jc, nc, bp);
+                }
                 for (int ic = m0; ic < m1; ic += MC) {
                     int mc = Math.min(MC, m1 - ic);
                     if (pa != null) {
-                        macro(mc, nc, kc, pa.data, pa.blockOffset(blk) + ic * kc, bp, overwrite,
+                        macro(mc, nc, kc, pa.data, pa.blockOffset(blk) + ic * kc, bp, bo, overwrite,
                                 c, cOff + ic * ldc + jc, ldc, s.tile);
                     } else if (aRows != null) {
-                        macroDirect(mc, nc, kc, a, 0, 0, aRows, ic, pc, bp, overwrite, c, cOff + ic * ldc + jc, ldc, s);
+                        macroDirect(mc, nc, kc, a, 0, 0, aRows, ic, pc, bp, bo, overwrite,
+                                c, cOff + ic * ldc + jc, ldc, s);
                     } else if (!transA && alpha == 1f) {
-                        macroDirect(mc, nc, kc, a, aOff, lda, null, ic, pc, bp, overwrite,
+                        macroDirect(mc, nc, kc, a, aOff, lda, null, ic, pc, bp, bo, overwrite,
                                 c, cOff + ic * ldc + jc, ldc, s);
                     } else {
                         packA(transA, alpha, a, aOff, lda, ic, mc, pc, kc, s.a, 0);
-                        macro(mc, nc, kc, s.a, 0, bp, overwrite, c, cOff + ic * ldc + jc, ldc, s.tile);
+                        macro(mc, nc, kc, s.a, 0, bp, bo, overwrite, c, cOff + ic * ldc + jc, ldc, s.tile);
                     }
                 }
             }
@@ -478,7 +587,7 @@ public final class Gemm {
      * sliver is the outer loop so it stays in L1 while the A slivers stream from L2. Edge tiles run
      * the same full-size micro-kernel into a scratch tile and copy back only the valid part.
      */
-    private static void macro(int mc, int nc, int kc, float[] ap, int apOff, float[] bp, boolean overwrite,
+    private static void macro(int mc, int nc, int kc, float[] ap, int apOff, float[] bp, int bpOff, boolean overwrite,
                               float[] c, int cOff, int ldc, float[] tile) {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
@@ -486,9 +595,9 @@ public final class Gemm {
                 int mr = Math.min(MR, mc - ir);
                 int co = cOff + ir * ldc + jr;
                 if (mr == MR && nr == NR) {
-                    kernel(kc, ap, apOff + ir * kc, bp, jr * kc, c, co, ldc, overwrite);
+                    kernel(kc, ap, apOff + ir * kc, bp, bpOff + jr * kc, c, co, ldc, overwrite);
                 } else {
-                    kernel(kc, ap, apOff + ir * kc, bp, jr * kc, tile, 0, NR, true);
+                    kernel(kc, ap, apOff + ir * kc, bp, bpOff + jr * kc, tile, 0, NR, true);
                     for (int r = 0; r < mr; r++) {
                         for (int j = 0; j < nr; j++) {
                             int ci = co + r * ldc + j;
@@ -510,7 +619,7 @@ public final class Gemm {
      * through the packed kernel.
      */
     private static void macroDirect(int mc, int nc, int kc, float[] a, int aOff, int lda, int[] rows, int i0, int p0,
-                                    float[] bp, boolean overwrite, float[] c, int cOff, int ldc, Scratch s) {
+                                    float[] bp, int bpOff, boolean overwrite, float[] c, int cOff, int ldc, Scratch s) {
         int full = mc - mc % MR;
         float[] tile = s.tile;
         if (full < mc) {
@@ -535,16 +644,16 @@ public final class Gemm {
                 int dOff = whole ? co : 0;
                 int dLd = whole ? ldc : NR;
                 if (direct && rows == null) {
-                    kernelDirect(kc, a, aOff + r * lda + p0, lda, bp, jr * kc, dst, dOff, dLd, overwrite || !whole);
+                    kernelDirect(kc, a, aOff + r * lda + p0, lda, bp, bpOff + jr * kc, dst, dOff, dLd, overwrite || !whole);
                 } else if (direct) {
                     kernelRows(kc, a, rows[r] + p0, rows[r + 1] + p0, rows[r + 2] + p0, rows[r + 3] + p0,
-                            rows[r + 4] + p0, bp, jr * kc, dst, dOff, dLd, overwrite || !whole);
+                            rows[r + 4] + p0, bp, bpOff + jr * kc, dst, dOff, dLd, overwrite || !whole);
                 }
                 if (whole) {
                     continue;
                 }
                 if (!direct) {
-                    kernel(kc, s.a, 0, bp, jr * kc, tile, 0, NR, true);
+                    kernel(kc, s.a, 0, bp, bpOff + jr * kc, tile, 0, NR, true);
                 }
                 for (int rr = 0; rr < mr; rr++) {
                     for (int jj = 0; jj < nr; jj++) {

@@ -69,6 +69,29 @@ class GemmTest {
     }
 
     @Test
+    void aRightOperandPackedOnceGivesTheSameProducts() {
+        int[][] shapes = {{2, 3, 4}, {7, 40, 33}, {90, 70, 50}, {200, 37, Gemm.KC + 40}, {13, 600, 100}};
+        for (int[] shape : shapes) {
+            int m = shape[0];
+            int n = shape[1];
+            int k = shape[2];
+            for (boolean transB : new boolean[] {false, true}) {
+                float[] a = random(1 + m * (k + 2));
+                float[] b = random(3 + k * n);
+                float[] expected = random(m * n);
+                float[] c = expected.clone();
+                Gemm.sgemm(false, transB, m, n, k, 1f, a, 1, k + 2, b, 3, transB ? k : n, 0.5f, expected, 0, n);
+                Gemm.PackedB packed = Gemm.PackedB.of(transB, k, n, b, 3, transB ? k : n);
+                Gemm.sgemm(m, a, 1, k + 2, packed, 0.5f, c, 0, n);
+                assertEquals(Arrays.toString(expected), Arrays.toString(c), m + "x" + n + "x" + k + " transB=" + transB);
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> Gemm.PackedB.of(false, 3, 4, new float[11], 0, 4));
+        Gemm.PackedB packed = Gemm.PackedB.of(false, 3, 4, new float[12], 0, 4);
+        assertThrows(IllegalArgumentException.class, () -> Gemm.sgemm(2, new float[5], 0, 3, packed, 0f, new float[8], 0, 4));
+    }
+
+    @Test
     void splitsOverMoreThreadsThanCores() {
         int before = Parallel.threads();
         Parallel.setThreads(3);
