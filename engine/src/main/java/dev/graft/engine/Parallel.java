@@ -3,6 +3,7 @@ package dev.graft.engine;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The one thread pool every parallel kernel of graft runs on.
@@ -49,9 +50,12 @@ public final class Parallel {
     }
 
     private static ForkJoinPool newPool(int threads) {
+        // Numbered here: a worker's pool index is only assigned once it starts running, so at
+        // this point every worker would report 0.
+        AtomicInteger started = new AtomicInteger();
         return new ForkJoinPool(threads, p -> {
             var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
-            t.setName("graft-worker-" + t.getPoolIndex());
+            t.setName("graft-worker-" + started.getAndIncrement());
             t.setDaemon(true);
             return t;
         }, null, false);
