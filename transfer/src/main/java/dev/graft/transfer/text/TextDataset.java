@@ -66,15 +66,36 @@ public record TextDataset(List<String> texts, long[] labels, List<String> classe
      * @throws IOException if the file cannot be read
      */
     public static TextDataset load(Path file, String textColumn, String labelColumn) throws IOException {
+        boolean csv = isCsv(file);
+        try (InputStream in = open(file)) {
+            return read(in, file.toString(), csv, textColumn, labelColumn);
+        }
+    }
+
+    /**
+     * @return whether {@code file} is CSV (else JSON Lines), by its name
+     * @throws MalformedDataException if the name is neither {@code .csv} nor {@code .jsonl}, optionally {@code .gz}
+     */
+    private static boolean isCsv(Path file) throws MalformedDataException {
         String name = file.getFileName().toString();
-        boolean gz = name.endsWith(".gz");
-        String base = gz ? name.substring(0, name.length() - 3) : name;
-        boolean csv = base.endsWith(".csv");
-        if (!csv && !base.endsWith(".jsonl")) {
+        String base = name.endsWith(".gz") ? name.substring(0, name.length() - 3) : name;
+        if (!base.endsWith(".csv") && !base.endsWith(".jsonl")) {
             throw new MalformedDataException(file + ": expected a .csv or .jsonl file (optionally .gz), got '" + name + "'");
         }
-        try (InputStream in = Files.newInputStream(file)) {
-            return read(gz ? new GZIPInputStream(in) : in, file.toString(), csv, textColumn, labelColumn);
+        return base.endsWith(".csv");
+    }
+
+    /** The file's bytes, decompressed when its name ends in {@code .gz}. */
+    private static InputStream open(Path file) throws IOException {
+        InputStream in = Files.newInputStream(file);
+        if (!file.getFileName().toString().endsWith(".gz")) {
+            return in;
+        }
+        try {
+            return new GZIPInputStream(in);
+        } catch (IOException | RuntimeException e) {
+            in.close();
+            throw e;
         }
     }
 
@@ -112,16 +133,9 @@ public record TextDataset(List<String> texts, long[] labels, List<String> classe
      * @throws IOException if the file cannot be read
      */
     public static List<String[]> readTexts(Path file, String textColumn, String labelColumn) throws IOException {
-        String name = file.getFileName().toString();
-        boolean gz = name.endsWith(".gz");
-        String base = gz ? name.substring(0, name.length() - 3) : name;
-        boolean csv = base.endsWith(".csv");
-        if (!csv && !base.endsWith(".jsonl")) {
-            throw new MalformedDataException(file + ": expected a .csv or .jsonl file (optionally .gz), got '" + name + "'");
-        }
-        try (InputStream in = Files.newInputStream(file)) {
-            BufferedReader reader = new BufferedReader(new InputStreamReader(gz ? new GZIPInputStream(in) : in,
-                    StandardCharsets.UTF_8));
+        boolean csv = isCsv(file);
+        try (InputStream in = open(file)) {
+            BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
             return csv ? csv(reader, file.toString(), textColumn, labelColumn, true)
                     : jsonl(reader, file.toString(), textColumn, labelColumn, true);
         }
