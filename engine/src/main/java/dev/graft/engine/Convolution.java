@@ -36,13 +36,10 @@ final class Convolution {
      * its weights once rather than on every forward pass.
      */
     private static Conv2dWeights constantWeights(Tensor weight, Conv2dGeometry g) {
-        if (weight.derived instanceof Conv2dWeights cached && cached.fits(g)) {
-            return cached;
-        }
-        Tensor wp = weight.packed();
-        Conv2dWeights packed = Conv2dWeights.of(g, wp.data, wp.offset);
-        weight.derived = packed;
-        return packed;
+        return weight.derived(Conv2dWeights.class, w -> w.fits(g), () -> {
+            Tensor wp = weight.packed();
+            return Conv2dWeights.of(g, wp.data, wp.offset);
+        });
     }
 
     private static Tensor[] backward(Conv2dGeometry g, Tensor x, Tensor weight, Tensor bias, Tensor dy) {

@@ -119,13 +119,10 @@ public final class FusedOps {
      * the tape packs each weight matrix once instead of on every call.
      */
     private static Gemm.PackedB constantWeights(Tensor w, int k, int n) {
-        if (w.derived instanceof Gemm.PackedB cached && cached.fits(k, n)) {
-            return cached;
-        }
-        MatMul.Operand mw = MatMul.Operand.of(w, new int[0], k, n);
-        Gemm.PackedB packed = Gemm.PackedB.of(mw.transposed(), k, n, mw.t().data, mw.t().offset, mw.ld());
-        w.derived = packed;
-        return packed;
+        return w.derived(Gemm.PackedB.class, packed -> packed.fits(k, n), () -> {
+            MatMul.Operand mw = MatMul.Operand.of(w, new int[0], k, n);
+            return Gemm.PackedB.of(mw.transposed(), k, n, mw.t().data, mw.t().offset, mw.ld());
+        });
     }
 
     // ---------------------------------------------------------------- attention

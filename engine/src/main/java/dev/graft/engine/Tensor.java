@@ -4,6 +4,8 @@ import java.util.Arrays;
 import dev.graft.engine.kernels.BinaryKernel;
 import dev.graft.engine.kernels.UnaryKernel;
 import java.util.Random;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * A float32 tensor: a shared storage array read through a shape, strides and an offset, so that
@@ -23,12 +25,8 @@ public final class Tensor {
     private boolean retainGrad;
     private Node node;
     private Tensor grad;
-    /**
-     * Data a kernel derived from this tensor's values and keeps for the next call, such as a
-     * convolution's packed weights. Only kept for tensors that do not require grad, whose values
-     * nothing in the library changes; racy by design, since a lost write only costs a repack.
-     */
-    volatile Object derived;
+    /** What {@link #derived} computed last; racy by design, since a lost write only costs a recompute. */
+    private volatile Object derived;
 
     Tensor(float[] data, int offset, int[] shape, int[] strides) {
         this.data = data;
@@ -40,6 +38,22 @@ public final class Tensor {
     /** A contiguous tensor over {@code data}, which the caller hands over. */
     static Tensor wrap(float[] data, int[] shape) {
         return new Tensor(data, 0, shape.clone(), Shape.contiguousStrides(shape));
+    }
+
+    /**
+     * Data a kernel derives from this tensor's values (a convolution's or a linear layer's packed
+     * weights), kept with the tensor for the next call as long as {@code fits} accepts it. Callers
+     * use it only for tensors that do not require grad, whose values nothing in the library
+     * changes.
+     */
+    <T> T derived(Class<T> type, Predicate<T> fits, Supplier<T> make) {
+        Object kept = derived;
+        if (type.isInstance(kept) && fits.test(type.cast(kept))) {
+            return type.cast(kept);
+        }
+        T made = make.get();
+        derived = made;
+        return made;
     }
 
     // ---------------------------------------------------------------- creation

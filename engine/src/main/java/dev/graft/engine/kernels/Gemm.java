@@ -147,7 +147,7 @@ public final class Gemm {
 
     /** A stored, row-major {@code B} (or its transpose) as a {@link PanelSource}. */
     static PanelSource matrix(boolean transB, float[] b, int bOff, int ldb) {
-        return (p0, kc, j0, nc, bp) -> packB(transB, b, bOff, ldb, p0, kc, j0, nc, bp);
+        return (p0, kc, j0, nc, bp) -> packB(transB, b, bOff, ldb, p0, kc, j0, nc, bp, 0);
     }
 
     /**
@@ -239,9 +239,7 @@ public final class Gemm {
             int blocks = Math.max(1, (k + kStep - 1) / kStep);
             this.data = new float[Math.toIntExact((long) blocks * kStep * nPadded)];
             for (int pc = 0, blk = 0; pc < k; pc += kStep, blk++) {
-                float[] panel = new float[Math.min(kStep, k - pc) * nPadded];
-                packB(transB, b, bOff, ldb, pc, Math.min(kStep, k - pc), 0, n, panel);
-                System.arraycopy(panel, 0, data, blk * kStep * nPadded, panel.length);
+                packB(transB, b, bOff, ldb, pc, Math.min(kStep, k - pc), 0, n, data, blk * kStep * nPadded);
             }
         }
 
@@ -416,9 +414,9 @@ public final class Gemm {
             // Scaling C once up front lets the micro-kernel merely add (or, for beta = 0, store).
             scale(m1 - m0, n1 - n0, beta, c, cOff + m0 * ldc + n0, ldc);
         }
-        // Equal depth blocks: k = 800 becomes 400 + 400, not 768 + 32 with a poorly amortised tail.
-        int kBlocks = (k + KC - 1) / KC;
-        int kStep = (k + kBlocks - 1) / kBlocks;
+        // The same depth blocks as Packed and PackedB, whose layouts this loop reads.
+        int kStep = depthStep(k);
+        int kBlocks = (k + kStep - 1) / kStep;
         int mc0 = m1 - m0;
         if (mc0 <= MC && aRows == null) {
             // One A block (a convolution's weights, say): pack it whole, once, and stream B through
@@ -429,18 +427,12 @@ public final class Gemm {
             for (int pc = 0, blk = 0; pc < k && pa == null; pc += kStep, blk++) {
                 packA(transA, alpha, a, aOff, lda, m0, mc0, pc, Math.min(kStep, k - pc), ap, blk * kPadded);
             }
-            PackedB prepacked = b instanceof PackedB pb ? pb : null;
-            float[] bp = prepacked != null ? prepacked.data : s.b(kStep * NARROW_NC);
+            float[] bp = b instanceof PackedB pb ? pb.data : s.b(kStep * NARROW_NC);
             for (int jc = n0; jc < n1; jc += NARROW_NC) {
                 int nc = Math.min(NARROW_NC, n1 - jc);
                 for (int pc = 0, blk = 0; pc < k; pc += kStep, blk++) {
                     int kc = Math.min(kStep, k - pc);
-                    int bo = 0;
-                    if (prepacked != null) {
-                        bo = prepacked.offset(blk, kc, jc);
-                    } else {
-                        b.pack(pc, kc, jc, nc, bp);
-                    }
+                    int bo = panel(b, blk, pc, kc, jc, nc, bp);
                     int ao = pa != null ? pa.blockOffset(blk) + m0 * kc : blk * kPadded;
                     macro(mc0, nc, kc, ap, ao, bp, bo, pc == 0 && beta == 0f,
                             c, cOff + m0 * ldc + jc, ldc, s.tile);
@@ -448,20 +440,14 @@ public final class Gemm {
             }
             return;
         }
-        PackedB prepacked = b instanceof PackedB pb ? pb : null;
         for (int jc = n0; jc < n1; jc += NC) {
             int nc = Math.min(NC, n1 - jc);
-            float[] bp = prepacked != null ? prepacked.data : s.b(kStep * roundUp(nc, NR));
+            float[] bp = b instanceof PackedB pb ? pb.data : s.b(kStep * roundUp(nc, NR));
             for (int pc = 0, blk = 0; pc < k; pc += kStep, blk++) {
                 int kc = Math.min(kStep, k - pc);
                 // Only the first depth block may overwrite C; later ones add onto what it wrote.
                 boolean overwrite = pc == 0 && beta == 0f;
-                int bo = 0;
-                if (prepacked != null) {
-                    bo = prepacked.offset(blk, kc, jc);
-                } else {
-                    b.pack(pc, kc, jc, nc, bp);
-                }
+                int bo = panel(b, blk, pc, kc, jc, nc, bp);
                 for (int ic = m0; ic < m1; ic += MC) {
                     int mc = Math.min(MC, m1 - ic);
                     if (pa != null) {
@@ -480,6 +466,19 @@ public final class Gemm {
                 }
             }
         }
+    }
+
+    /**
+     * Makes the B panel of depth block {@code blk} and columns {@code jc .. jc+nc} ready and says
+     * where it starts: in the prepacked matrix itself when B is a {@link PackedB}, else packed
+     * into {@code bp} from 0.
+     */
+    private static int panel(PanelSource b, int blk, int pc, int kc, int jc, int nc, float[] bp) {
+        if (b instanceof PackedB pb) {
+            return pb.offset(blk, kc, jc);
+        }
+        b.pack(pc, kc, jc, nc, bp);
+        return 0;
     }
 
     private static int roundUp(int x, int to) {
@@ -544,10 +543,10 @@ public final class Gemm {
      * after row ({@code NR} consecutive floats per depth step), zero-padded to a whole sliver.
      */
     private static void packB(boolean transB, float[] b, int bOff, int ldb,
-                              int p0, int kc, int j0, int nc, float[] bp) {
+                              int p0, int kc, int j0, int nc, float[] bp, int bpOff) {
         for (int t = 0; t < nc; t += NR) {
             int cols = Math.min(NR, nc - t);
-            int base = t * kc;
+            int base = bpOff + t * kc;
             if (transB) {
                 for (int j = 0; j < cols; j++) {
                     int src = bOff + (j0 + t + j) * ldb + p0;
@@ -598,12 +597,7 @@ public final class Gemm {
                     kernel(kc, ap, apOff + ir * kc, bp, bpOff + jr * kc, c, co, ldc, overwrite);
                 } else {
                     kernel(kc, ap, apOff + ir * kc, bp, bpOff + jr * kc, tile, 0, NR, true);
-                    for (int r = 0; r < mr; r++) {
-                        for (int j = 0; j < nr; j++) {
-                            int ci = co + r * ldc + j;
-                            c[ci] = overwrite ? tile[r * NR + j] : c[ci] + tile[r * NR + j];
-                        }
-                    }
+                    storeTile(tile, mr, nr, overwrite, c, co, ldc);
                 }
             }
         }
@@ -655,12 +649,17 @@ public final class Gemm {
                 if (!direct) {
                     kernel(kc, s.a, 0, bp, bpOff + jr * kc, tile, 0, NR, true);
                 }
-                for (int rr = 0; rr < mr; rr++) {
-                    for (int jj = 0; jj < nr; jj++) {
-                        int ci = co + rr * ldc + jj;
-                        c[ci] = overwrite ? tile[rr * NR + jj] : c[ci] + tile[rr * NR + jj];
-                    }
-                }
+                storeTile(tile, mr, nr, overwrite, c, co, ldc);
+            }
+        }
+    }
+
+    /** Writes (or adds) the valid {@code mr x nr} corner of an edge tile computed into {@code tile}. */
+    private static void storeTile(float[] tile, int mr, int nr, boolean overwrite, float[] c, int co, int ldc) {
+        for (int r = 0; r < mr; r++) {
+            for (int j = 0; j < nr; j++) {
+                int ci = co + r * ldc + j;
+                c[ci] = overwrite ? tile[r * NR + j] : c[ci] + tile[r * NR + j];
             }
         }
     }
@@ -704,7 +703,7 @@ public final class Gemm {
             c40 = av.fma(b0, c40);
             c41 = av.fma(b1, c41);
         }
-        // Written out in both kernels: a helper taking the ten vectors would box them.
+        // Written out in each kernel: a helper taking the ten vectors would box them.
         if (overwrite) {
             c00.intoArray(c, co);
             c01.intoArray(c, co + L);
@@ -766,7 +765,7 @@ public final class Gemm {
             c40 = av.fma(b0, c40);
             c41 = av.fma(b1, c41);
         }
-        // Written out in both kernels: a helper taking the ten vectors would box them.
+        // Written out in each kernel: a helper taking the ten vectors would box them.
         if (overwrite) {
             c00.intoArray(c, co);
             c01.intoArray(c, co + L);
