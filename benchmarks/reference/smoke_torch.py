@@ -11,23 +11,14 @@ import time
 
 import torch
 
+from timing import mean_call_us
+
 
 def measure(fn, warmup_s=3.0, iterations=5, iteration_s=1.0):
     end = time.perf_counter() + warmup_s
     while time.perf_counter() < end:
         fn()
-    results = []
-    for _ in range(iterations):
-        calls = 0
-        start = time.perf_counter()
-        while True:
-            fn()
-            calls += 1
-            elapsed = time.perf_counter() - start
-            if elapsed >= iteration_s:
-                break
-        results.append(elapsed / calls * 1e6)
-    return results
+    return [mean_call_us(fn, iteration_s) for _ in range(iterations)]
 
 
 def main():

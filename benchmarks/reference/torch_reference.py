@@ -11,13 +11,13 @@ call aten::convolution_backward with one output selected, which is what autograd
 import json
 import os
 import sys
-import time
 
 import torch
 import torchvision
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cases  # noqa: E402
+from timing import mean_call_us  # noqa: E402
 
 WARMUP_ITERATIONS = 3
 ITERATIONS = 5
@@ -26,19 +26,8 @@ ITERATION_S = 0.3
 
 def measure(fn, iteration_s=ITERATION_S):
     """Per-iteration mean microseconds per call, after warm-up iterations, as JMH's avgt mode."""
-    results = []
-    for i in range(WARMUP_ITERATIONS + ITERATIONS):
-        calls = 0
-        start = time.perf_counter()
-        while True:
-            fn()
-            calls += 1
-            elapsed = time.perf_counter() - start
-            if elapsed >= iteration_s:
-                break
-        if i >= WARMUP_ITERATIONS:
-            results.append(elapsed / calls * 1e6)
-    return results
+    results = [mean_call_us(fn, iteration_s) for _ in range(WARMUP_ITERATIONS + ITERATIONS)]
+    return results[WARMUP_ITERATIONS:]
 
 
 def conv_case(name):
