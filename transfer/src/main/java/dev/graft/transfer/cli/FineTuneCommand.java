@@ -6,6 +6,7 @@ import dev.graft.transfer.FineTuneOptions;
 import dev.graft.transfer.FineTuner;
 import dev.graft.transfer.Heads;
 import dev.graft.transfer.TransferModel;
+import dev.graft.transfer.data.CsvDataset;
 import dev.graft.transfer.data.Dataset;
 import dev.graft.transfer.data.ImageFolderDataset;
 import dev.graft.transfer.data.LoadSummary;
@@ -123,31 +124,22 @@ final class FineTuneCommand implements Command {
         } catch (IOException e) {
             throw new CommandException("cannot create the output folder " + outDir + ": " + e, e);
         }
-        ModelSource source;
+        // Text data is recognised before the model is read; other data is checked against the
+        // options first, unless the model is plainly a text encoder (whose data check comes later).
+        boolean textData = TextTables.looksLikeText(s.data) || o.has("text-column");
+        TrainingData.Kind kind = textData || textModelSpec(s.model) ? null : TrainingData.kindOf(s.data);
+        if (kind != null) {
+            s.checkFits(o, kind);
+        }
+        ModelSource source = ModelSource.load(s.model);
+        if (source.tokenizer() == null && textData) {
+            throw noTokenizer(s.data + " holds texts", source);
+        }
+        if (source.tokenizer() == null && kind == TrainingData.Kind.CSV && hasColumn(s.data, s.textColumn)) {
+            throw noTokenizer(s.data + " has a '" + s.textColumn + "' column of texts", source);
+        }
         TrainingData data;
         TransferModel model;
-        if (TextTables.looksLikeText(s.data) || o.has("text-column")) {
-            source = ModelSource.load(s.model);
-            if (source.tokenizer() == null) {
-                throw new BadInputException(s.data + " holds texts, but " + source.name() + " has no tokenizer: give a "
-                        + "text encoder (a jar or folder with an .onnx model and tokenizer.json, 'minilm', or an .onnx "
-                        + "file with tokenizer.json beside it)");
-            }
-        } else {
-            source = null;
-        }
-        if (source == null) {
-            TrainingData.Kind kind = textModelSpec(s.model) ? null : TrainingData.kindOf(s.data);
-            if (kind != null) {
-                s.checkFits(o, kind);
-            }
-            source = ModelSource.load(s.model);
-            if (kind == TrainingData.Kind.CSV && source.tokenizer() == null && hasColumn(s.data, s.textColumn)) {
-                throw new BadInputException(s.data + " has a '" + s.textColumn + "' column of texts, but " + source.name()
-                        + " has no tokenizer: give a text encoder (a jar or folder with an .onnx model and "
-                        + "tokenizer.json, 'minilm', or an .onnx file with tokenizer.json beside it)");
-            }
-        }
         if (source.tokenizer() != null) {
             s.checkFitsText(o);
             TextTables.Tables tables = TextTables.read(s.data, s.textColumn, s.labelColumn);
@@ -239,6 +231,12 @@ final class FineTuneCommand implements Command {
         return 0;
     }
 
+    private static BadInputException noTokenizer(String what, ModelSource source) {
+        return new BadInputException(what + ", but " + source.name() + " has no tokenizer: give a text encoder (a jar "
+                + "or folder with an .onnx model and tokenizer.json, 'minilm', or an .onnx file with tokenizer.json "
+                + "beside it)");
+    }
+
     /** Whether {@code --model} names a text encoder by its form (checked before the model is read). */
     private static boolean textModelSpec(String spec) {
         Path p = Path.of(spec);
@@ -251,7 +249,7 @@ final class FineTuneCommand implements Command {
     private static boolean hasColumn(Path data, String column) {
         Path file = Files.isDirectory(data) ? data.resolve("train.csv") : data;
         try {
-            return dev.graft.transfer.data.CsvDataset.columns(file).contains(column);
+            return CsvDataset.columns(file).contains(column);
         } catch (IOException e) {
             return false;
         }

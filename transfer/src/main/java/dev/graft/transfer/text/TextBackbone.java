@@ -8,12 +8,14 @@ import dev.graft.onnx.TensorInfo;
 import dev.graft.onnx.Value;
 import dev.graft.transfer.BackboneLayer;
 import dev.graft.transfer.GraphBackbone;
+import dev.graft.transfer.Heads;
 import dev.graft.transfer.TransferModel;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 /**
  * A BERT-style text encoder as the backbone of a {@link TransferModel}: token ids in, the
@@ -155,8 +157,7 @@ public final class TextBackbone extends Module implements GraphBackbone {
      * @param seed seed of the head's initialisation
      */
     public TransferModel classifier(List<String> classes, long seed) {
-        return classifier(classes, dev.graft.transfer.Heads.linear(new int[] {dim}, classes.size(),
-                new java.util.Random(seed)));
+        return classifier(classes, Heads.linear(new int[] {dim}, classes.size(), new Random(seed)));
     }
 
     /**
