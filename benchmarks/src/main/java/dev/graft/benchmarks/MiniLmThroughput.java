@@ -5,11 +5,11 @@ import java.util.Locale;
 
 /**
  * The throughput run behind {@code benchmarks/compare-minilm}: the workload of
- * {@link MiniLmBenchmark} (all-MiniLM-L6-v2, 32 sentences of 128 tokens) for graft, ONNX Runtime,
- * or both taking turns batch by batch in one JVM. The script runs each engine alone in its own
- * JVMs, alternating: in one JVM, ONNX Runtime's native threads and allocations disturbed graft's
- * batches (some runs halved graft's throughput). Threads come from {@code -Dgraft.threads}.
- * Prints one JSON line: sentences per second of every measured batch, per engine.
+ * {@link MiniLmBenchmark} (all-MiniLM-L6-v2, 32 sentences of 128 tokens) for one engine, graft or
+ * ONNX Runtime. The script runs each engine alone in its own JVMs, alternating: when the two took
+ * turns in one JVM, ONNX Runtime's native threads and allocations disturbed graft's batches (some
+ * runs halved graft's throughput). Threads come from {@code -Dgraft.threads}. Prints one JSON
+ * line: sentences per second of every measured batch.
  */
 public final class MiniLmThroughput {
 
@@ -17,53 +17,33 @@ public final class MiniLmThroughput {
     }
 
     /**
-     * @param args measured rounds (default 10), warm-up rounds (default 3), then which engine:
-     *     {@code graft}, {@code ort} or {@code both} (default, taking turns)
+     * @param args measured rounds, warm-up rounds, then the engine: {@code graft} or {@code ort}
      * @throws Exception if the model cannot be loaded or a run fails
      */
     public static void main(String[] args) throws Exception {
-        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
-        int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-        String engines = args.length > 2 ? args[2] : "both";
-        if (!engines.equals("graft") && !engines.equals("ort") && !engines.equals("both")) {
-            throw new IllegalArgumentException("engine must be graft, ort or both, got '" + engines + "'");
+        if (args.length != 3 || !(args[2].equals("graft") || args[2].equals("ort"))) {
+            throw new IllegalArgumentException("usage: MiniLmThroughput ROUNDS WARMUP graft|ort, got " + Arrays.toString(args));
         }
-        boolean graftOn = !engines.equals("ort");
-        boolean ortOn = !engines.equals("graft");
+        int rounds = Integer.parseInt(args[0]);
+        int warmup = Integer.parseInt(args[1]);
+        boolean graft = args[2].equals("graft");
         MiniLmBenchmark b = new MiniLmBenchmark();
         b.setUp();
         try {
-            for (int i = 0; i < warmup; i++) {
-                if (graftOn) {
+            double[] perSecond = new double[rounds];
+            for (int r = -warmup; r < rounds; r++) {
+                long t0 = System.nanoTime();
+                if (graft) {
                     b.graft();
-                }
-                if (ortOn) {
+                } else {
                     b.onnxRuntime();
                 }
-            }
-            double[] graft = new double[rounds];
-            double[] ort = new double[rounds];
-            for (int r = 0; r < rounds; r++) {
-                if (graftOn) {
-                    long t0 = System.nanoTime();
-                    b.graft();
-                    graft[r] = MiniLmBenchmark.BATCH / ((System.nanoTime() - t0) / 1e9);
-                }
-                if (ortOn) {
-                    long t0 = System.nanoTime();
-                    b.onnxRuntime();
-                    ort[r] = MiniLmBenchmark.BATCH / ((System.nanoTime() - t0) / 1e9);
+                if (r >= 0) {
+                    perSecond[r] = MiniLmBenchmark.BATCH / ((System.nanoTime() - t0) / 1e9);
                 }
             }
-            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "{\"threads\": %d",
-                    dev.graft.engine.Parallel.threads()));
-            if (graftOn) {
-                line.append(", \"graft\": ").append(json(graft));
-            }
-            if (ortOn) {
-                line.append(", \"onnxRuntime\": ").append(json(ort));
-            }
-            System.out.println(line.append('}'));
+            System.out.println(String.format(Locale.ROOT, "{\"threads\": %d, \"%s\": %s}",
+                    dev.graft.engine.Parallel.threads(), graft ? "graft" : "onnxRuntime", json(perSecond)));
         } finally {
             b.tearDown();
         }
