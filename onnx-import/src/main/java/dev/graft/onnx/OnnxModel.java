@@ -429,6 +429,19 @@ public final class OnnxModel extends Module {
     }
 
     /**
+     * The nodes that inference runs inside fused chains, by kind of chain (see {@link #fusedChains()}).
+     *
+     * @return kind to number of member nodes, in order of first occurrence
+     */
+    public Map<String, Integer> fusedNodes() {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        for (Fusion f : graph.fusions()) {
+            out.merge(f.kind(), f.members().length, Integer::sum);
+        }
+        return out;
+    }
+
+    /**
      * Runs a single-input model and returns its first output.
      *
      * @throws IllegalStateException if the model has more than one input or its first output is not floating

