@@ -11,7 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Inference-only fusions of op sequences that transformer encoders repeat: a linear layer with
  * its bias, multi-head attention, the erf GELU and layer normalisation, each computed in one
- * call that allocates only its result. The composed ops they replace (e.g. {@code matmul},
+ * call that allocates only its result, and not even that while a {@link Workspace} is open on the
+ * calling thread: every element of a result is written, so its array may be a recycled one. The composed ops they replace (e.g. {@code matmul},
  * {@code add}, {@code softmax}) make every intermediate a full tensor; attention's score tensor
  * alone is {@code [batch, heads, tokens, tokens]}. These ops record nothing on the tape, so they
  * refuse inputs that need a gradient while recording is on; training uses the composed ops.
@@ -89,7 +90,8 @@ public final class FusedOps {
         int n = w.shape[1];
         Tensor xc = x.contiguous();
         int rows = Shape.numel(Arrays.copyOf(x.shape, x.dim() - 1));
-        float[] out = new float[rows * n];
+        // every element is written: by the bias fill, else by the product with beta 0
+        float[] out = Workspace.floats(rows * n);
         if (bias != null) {
             // Over the pool: at MiniLM's 4096 x 1536 this fill writes 25 MB, which the calling
             // thread alone made a serial stretch between two parallel products.
@@ -165,8 +167,11 @@ public final class FusedOps {
         MatMul.Operand mk = MatMul.Operand.of(k, lead, d, s);
         MatMul.Operand mv = MatMul.Operand.of(v, lead, s, dv);
         int[] leadStrides = Shape.contiguousStrides(lead);
-        float[] out = new float[batch * t * dv];
-        if (t > 0 && s > 0 && dv > 0) {
+        float[] out = Workspace.floats(batch * t * dv);
+        if (s == 0) {
+            // no keys: the products over an empty axis are zeros
+            Arrays.fill(out, 0f);
+        } else if (t > 0 && dv > 0) {
             Parallel.forRange(batch, 1, (from, to) -> {
                 float[][] holder = SCORES.get();
                 if (holder[0].length < t * s) {
@@ -261,7 +266,7 @@ public final class FusedOps {
         inferenceOnly("gelu", x);
         Tensor xc = x.contiguous();
         int n = Shape.numel(x.shape);
-        float[] out = new float[n];
+        float[] out = Workspace.floats(n);
         geluInto(xc.data, xc.offset, out, n);
         return Tensor.wrap(out, x.shape);
     }
@@ -347,7 +352,7 @@ public final class FusedOps {
         Tensor wc = weight == null ? null : weight.contiguous();
         Tensor bc = bias == null ? null : bias.contiguous();
         int rows = d == 0 ? 0 : Shape.numel(x.shape) / d;
-        float[] out = new float[rows * d];
+        float[] out = Workspace.floats(rows * d);
         if (rows > 0) {
             Parallel.forRange(rows, Math.max(1, BLOCK / Math.max(d, 1)), (from, to) -> {
                 for (int row = from; row < to; row++) {

