@@ -23,11 +23,6 @@ public final class FusedOps {
     private static final int L = S.length();
     /** Elements per task of the elementwise fusions, and per block that stays in cache between passes. */
     private static final int BLOCK = 4096;
-    /** The constant of PyTorch's exported erf GELU, {@code x * 0.5 * (1 + erf(x / 1.4142135))}. */
-    private static final float SQRT2 = 1.4142135f;
-
-    /** Per-thread erf arguments of one GELU block, so the GELU can also run in place. */
-    private static final ThreadLocal<float[]> GELU_BLOCK = ThreadLocal.withInitial(() -> new float[BLOCK]);
     /** Per-thread squared deviations of one layer-norm row. */
     private static final ThreadLocal<float[][]> SQUARES = ThreadLocal.withInitial(() -> new float[1][0]);
     /** Per-thread score rows of attention, so a head never allocates. */
@@ -63,7 +58,7 @@ public final class FusedOps {
      */
     public static Tensor linear(Tensor x, Tensor w, Tensor bias) {
         inferenceOnly("linear", x, w, bias);
-        return linearInto(x, w, bias);
+        return linearInto(x, w, bias, false);
     }
 
     /**
@@ -75,12 +70,10 @@ public final class FusedOps {
      */
     public static Tensor linearGelu(Tensor x, Tensor w, Tensor bias) {
         inferenceOnly("linearGelu", x, w, bias);
-        Tensor y = linearInto(x, w, bias);
-        geluInto(y.data, 0, y.data, Shape.numel(y.shape));
-        return y;
+        return linearInto(x, w, bias, true);
     }
 
-    private static Tensor linearInto(Tensor x, Tensor w, Tensor bias) {
+    private static Tensor linearInto(Tensor x, Tensor w, Tensor bias, boolean gelu) {
         if (x.dim() < 1 || w.dim() != 2 || x.shape[x.dim() - 1] != w.shape[0]
                 || (bias != null && (bias.dim() != 1 || bias.shape[0] != w.shape[1]))) {
             throw new IllegalArgumentException("linear: expected x [..., K], w [K, N] and bias [N] or null, got "
@@ -90,29 +83,53 @@ public final class FusedOps {
         int n = w.shape[1];
         Tensor xc = x.contiguous();
         int rows = Shape.numel(Arrays.copyOf(x.shape, x.dim() - 1));
-        // every element is written: by the bias fill, else by the product with beta 0
+        Tensor b = bias == null ? null : bias.contiguous();
+        // every element is written: by the product with beta 0, or by the bias fill
         float[] out = Workspace.floats(rows * n);
-        if (bias != null) {
-            // Over the pool: at MiniLM's 4096 x 1536 this fill writes 25 MB, which the calling
-            // thread alone made a serial stretch between two parallel products.
-            Tensor b = bias.contiguous();
-            Parallel.forRange(rows, Math.max(1, BLOCK / Math.max(n, 1)), (from, to) -> {
-                for (int r = from; r < to; r++) {
-                    System.arraycopy(b.data, b.offset, out, r * n, n);
-                }
-            });
-        }
-        float beta = bias == null ? 0f : 1f;
         if (!w.requiresGrad() && rows > 1 && k > 0 && n > 0) {
-            Gemm.sgemm(rows, xc.data, xc.offset, k, constantWeights(w, k, n), beta, out, 0, n);
+            // bias and GELU applied to each row segment of the product while it is still in cache
+            Gemm.sgemm(rows, xc.data, xc.offset, k, constantWeights(w, k, n), 0f, out, 0, n, epilogue(b, gelu));
         } else {
+            if (b != null) {
+                Parallel.forRange(rows, Math.max(1, BLOCK / Math.max(n, 1)), (from, to) -> {
+                    for (int r = from; r < to; r++) {
+                        System.arraycopy(b.data, b.offset, out, r * n, n);
+                    }
+                });
+            }
             MatMul.Operand mw = MatMul.Operand.of(w, new int[0], k, n);
             Gemm.sgemm(false, mw.transposed(), rows, n, k, 1f, xc.data, xc.offset, Math.max(k, 1), mw.t().data,
-                    mw.t().offset, mw.ld(), beta, out, 0, Math.max(n, 1));
+                    mw.t().offset, mw.ld(), b == null ? 0f : 1f, out, 0, Math.max(n, 1));
+            if (gelu) {
+                Erf.gelu(out, 0, out, 0, rows * n);
+            }
         }
         int[] shape = x.shape.clone();
         shape[shape.length - 1] = n;
         return Tensor.wrap(out, shape);
+    }
+
+    /** Adds {@code bias} (if any) to a row segment of a product, then applies the GELU (if asked). */
+    private static Gemm.RowEpilogue epilogue(Tensor bias, boolean gelu) {
+        if (bias == null && !gelu) {
+            return null;
+        }
+        return (c, at, col0, cols) -> {
+            if (bias != null) {
+                int bo = bias.offset + col0;
+                int end = S.loopBound(cols);
+                int j = 0;
+                for (; j < end; j += L) {
+                    FloatVector.fromArray(S, c, at + j).add(FloatVector.fromArray(S, bias.data, bo + j)).intoArray(c, at + j);
+                }
+                for (; j < cols; j++) {
+                    c[at + j] += bias.data[bo + j];
+                }
+            }
+            if (gelu) {
+                Erf.gelu(c, at, c, at, cols);
+            }
+        };
     }
 
     /**
@@ -257,8 +274,8 @@ public final class FusedOps {
     // ---------------------------------------------------------------- GELU
 
     /**
-     * The erf GELU as PyTorch exports it, {@code x * (1 + erf(x / 1.4142135)) * 0.5}, in blocks
-     * that stay in cache between the three passes; equal to the composed ops bit for bit.
+     * The erf GELU as PyTorch exports it, {@code x * (1 + erf(x / 1.4142135)) * 0.5}, in one pass
+     * ({@link Erf#gelu}); equal to the composed ops bit for bit.
      *
      * @throws IllegalStateException if {@code x} requires a gradient while recording is on
      */
@@ -267,42 +284,8 @@ public final class FusedOps {
         Tensor xc = x.contiguous();
         int n = Shape.numel(x.shape);
         float[] out = Workspace.floats(n);
-        geluInto(xc.data, xc.offset, out, n);
+        Erf.gelu(xc.data, xc.offset, out, 0, n);
         return Tensor.wrap(out, x.shape);
-    }
-
-    /**
-     * {@code out[i] = gelu(xs[xo + i])} for {@code i < n}, a cache-sized block at a time; {@code out}
-     * may be {@code xs} itself at offset 0, since the erf arguments go to a per-thread buffer.
-     */
-    private static void geluInto(float[] xs, int xo, float[] out, int n) {
-        Parallel.forRange((n + BLOCK - 1) / BLOCK, 1, (fromBlock, toBlock) -> {
-            float[] tmp = GELU_BLOCK.get();
-            FloatVector root2 = FloatVector.broadcast(S, SQRT2);
-            FloatVector one = FloatVector.broadcast(S, 1f);
-            FloatVector half = FloatVector.broadcast(S, 0.5f);
-            for (int b = fromBlock; b < toBlock; b++) {
-                int from = b * BLOCK;
-                int len = Math.min(BLOCK, n - from);
-                int end = S.loopBound(len);
-                int j = 0;
-                for (; j < end; j += L) {
-                    FloatVector.fromArray(S, xs, xo + from + j).div(root2).intoArray(tmp, j);
-                }
-                for (; j < len; j++) {
-                    tmp[j] = xs[xo + from + j] / SQRT2;
-                }
-                Erf.apply(tmp, 0, tmp, 0, len);
-                j = 0;
-                for (; j < end; j += L) {
-                    FloatVector e = FloatVector.fromArray(S, tmp, j).add(one);
-                    FloatVector.fromArray(S, xs, xo + from + j).mul(e).mul(half).intoArray(out, from + j);
-                }
-                for (; j < len; j++) {
-                    out[from + j] = xs[xo + from + j] * (tmp[j] + 1f) * 0.5f;
-                }
-            }
-        });
     }
 
     // ---------------------------------------------------------------- layer normalisation

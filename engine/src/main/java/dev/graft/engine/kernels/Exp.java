@@ -31,6 +31,8 @@ import jdk.incubator.vector.VectorSpecies;
 public final class Exp {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /** The int lanes of the same shape, for bit manipulation (see Erf on reinterpreting). */
+    private static final VectorSpecies<Integer> IS = IntVector.SPECIES_PREFERRED;
     private static final int L = S.length();
 
     /** Below this, exp rounds to 0 (exp(-104) < Float.MIN_VALUE / 2). */
@@ -126,18 +128,20 @@ public final class Exp {
             FloatVector nf = k.sub(ROUNDER);
             FloatVector r = nf.fma(ln2Lo, nf.fma(ln2Hi, a));
             FloatVector p = c6.fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2).fma(r, one).fma(r, one);
-            // reinterpretAs* rather than viewAs*Lanes: see Erf.
-            IntVector kBits = k.reinterpretAsInts();
+            // through constant species, not reinterpretAs*: see Erf
+            IntVector kBits = (IntVector) k.reinterpretShape(IS, 0);
             FloatVector y;
             if (normal) {
                 // The low bits of k hold n, so k << 23 is n << 23.
-                y = p.reinterpretAsInts().add(kBits.lanewise(VectorOperators.LSHL, MANTISSA_BITS)).reinterpretAsFloats();
+                y = (FloatVector) ((IntVector) p.reinterpretShape(IS, 0)).add(kBits.lanewise(VectorOperators.LSHL, MANTISSA_BITS))
+                        .reinterpretShape(S, 0);
             } else {
                 IntVector ni = kBits.sub(ROUNDER_BITS);
                 IntVector half = ni.lanewise(VectorOperators.ASHR, 1);
-                FloatVector scale1 = half.lanewise(VectorOperators.LSHL, MANTISSA_BITS).add(ONE_BITS).reinterpretAsFloats();
-                FloatVector scale2 = ni.sub(half).lanewise(VectorOperators.LSHL, MANTISSA_BITS).add(ONE_BITS)
-                        .reinterpretAsFloats();
+                FloatVector scale1 = (FloatVector) half.lanewise(VectorOperators.LSHL, MANTISSA_BITS).add(ONE_BITS)
+                        .reinterpretShape(S, 0);
+                FloatVector scale2 = (FloatVector) ni.sub(half).lanewise(VectorOperators.LSHL, MANTISSA_BITS).add(ONE_BITS)
+                        .reinterpretShape(S, 0);
                 // The mask again rather than kept from above: a mask live across branches is boxed.
                 y = p.mul(scale1).mul(scale2).blend(0f, x.lt(LOWEST));
             }

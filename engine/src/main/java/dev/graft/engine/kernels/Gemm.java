@@ -186,7 +186,7 @@ public final class Gemm {
             return;
         }
         split(m, n, k, (m0, m1, n0, n1) ->
-                block(null, transA, m0, m1, n0, n1, k, alpha, a, aOff, lda, null, b, beta, c, cOff, ldc));
+                block(null, transA, m0, m1, n0, n1, k, alpha, a, aOff, lda, null, b, beta, c, cOff, ldc, null));
     }
 
     /**
@@ -300,6 +300,36 @@ public final class Gemm {
      * @throws IllegalArgumentException if a size or offset is negative or an operand does not fit
      */
     public static void sgemm(int m, float[] a, int aOff, int lda, PackedB b, float beta, float[] c, int cOff, int ldc) {
+        sgemm(m, a, aOff, lda, b, beta, c, cOff, ldc, null);
+    }
+
+    /**
+     * What a product does to its result while the result is still in cache: called once for every
+     * row segment of C, after the last depth block has been added to it, on the thread that
+     * computed it. A linear layer adds its bias here and applies its activation, instead of making
+     * passes of their own over a C that has left the cache.
+     */
+    @FunctionalInterface
+    public interface RowEpilogue {
+        /**
+         * @param c storage of C
+         * @param at index of the segment's first element, {@code C[i][col0]}
+         * @param col0 the column of C where the segment starts
+         * @param cols the segment's length
+         */
+        void apply(float[] c, int at, int col0, int cols);
+    }
+
+    /**
+     * {@link #sgemm(int, float[], int, int, PackedB, float, float[], int, int)}, then {@code epilogue}
+     * on every element of C: each row segment goes through it once, right after its final value
+     * was computed (also when the depth is 0).
+     *
+     * @param epilogue applied to C's final values, or null
+     * @throws IllegalArgumentException if a size or offset is negative or an operand does not fit
+     */
+    public static void sgemm(int m, float[] a, int aOff, int lda, PackedB b, float beta, float[] c, int cOff, int ldc,
+                             RowEpilogue epilogue) {
         Objects.requireNonNull(a, "sgemm: a is null");
         Objects.requireNonNull(b, "sgemm: packed b is null");
         Objects.requireNonNull(c, "sgemm: c is null");
@@ -308,7 +338,18 @@ public final class Gemm {
         }
         Checks.matrix("sgemm", "a", a.length, aOff, m, b.k, lda);
         Checks.matrix("sgemm", "c", c.length, cOff, m, b.n, ldc);
-        product(false, m, b.n, b.k, 1f, a, aOff, lda, b, beta, c, cOff, ldc);
+        if (m == 0 || b.n == 0) {
+            return;
+        }
+        if (b.k == 0) {
+            scale(m, b.n, beta, c, cOff, ldc);
+            for (int i = 0; epilogue != null && i < m; i++) {
+                epilogue.apply(c, cOff + i * ldc, 0, b.n);
+            }
+            return;
+        }
+        split(m, b.n, b.k, (m0, m1, n0, n1) ->
+                block(null, false, m0, m1, n0, n1, b.k, 1f, a, aOff, lda, null, b, beta, c, cOff, ldc, epilogue));
     }
 
     /** Depth of each block when {@code k} is cut into equal blocks of at most {@link #KC}. */
@@ -348,7 +389,7 @@ public final class Gemm {
             return;
         }
         split(m, n, k, (m0, m1, n0, n1) ->
-                block(a, false, m0, m1, n0, n1, k, 1f, null, 0, 0, null, b, beta, c, cOff, ldc));
+                block(a, false, m0, m1, n0, n1, k, 1f, null, 0, 0, null, b, beta, c, cOff, ldc, null));
     }
 
     /**
@@ -367,7 +408,7 @@ public final class Gemm {
             return;
         }
         split(m, n, k, (m0, m1, n0, n1) ->
-                block(null, false, m0, m1, n0, n1, k, 1f, a, 0, 0, rows, b, beta, c, cOff, ldc));
+                block(null, false, m0, m1, n0, n1, k, 1f, a, 0, 0, rows, b, beta, c, cOff, ldc, null));
     }
 
     /** One band {@code C[m0..m1)[n0..n1)} of a product. */
@@ -408,7 +449,7 @@ public final class Gemm {
     /** Serial product of the band {@code C[m0..m1)[n0..n1)}, with A packed beforehand when {@code pa} is not null. */
     private static void block(Packed pa, boolean transA, int m0, int m1, int n0, int n1, int k,
                               float alpha, float[] a, int aOff, int lda, int[] aRows, PanelSource b,
-                              float beta, float[] c, int cOff, int ldc) {
+                              float beta, float[] c, int cOff, int ldc, RowEpilogue epilogue) {
         Scratch s = SCRATCH.get();
         if (beta != 0f && beta != 1f) {
             // Scaling C once up front lets the micro-kernel merely add (or, for beta = 0, store).
@@ -437,6 +478,7 @@ public final class Gemm {
                     macro(mc0, nc, kc, ap, ao, bp, bo, pc == 0 && beta == 0f,
                             c, cOff + m0 * ldc + jc, ldc, s.tile);
                 }
+                finish(epilogue, m0, mc0, jc, nc, c, cOff, ldc);
             }
             return;
         }
@@ -463,8 +505,21 @@ public final class Gemm {
                         packA(transA, alpha, a, aOff, lda, ic, mc, pc, kc, s.a, 0);
                         macro(mc, nc, kc, s.a, 0, bp, bo, overwrite, c, cOff + ic * ldc + jc, ldc, s.tile);
                     }
+                    if (pc + kc == k) {
+                        finish(epilogue, ic, mc, jc, nc, c, cOff, ldc);
+                    }
                 }
             }
+        }
+    }
+
+    /** Runs the epilogue, if any, over rows {@code i0 .. i0+mc} of C, columns {@code jc .. jc+nc}. */
+    private static void finish(RowEpilogue epilogue, int i0, int mc, int jc, int nc, float[] c, int cOff, int ldc) {
+        if (epilogue == null) {
+            return;
+        }
+        for (int i = i0; i < i0 + mc; i++) {
+            epilogue.apply(c, cOff + i * ldc + jc, jc, nc);
         }
     }
 

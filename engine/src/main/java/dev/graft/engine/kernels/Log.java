@@ -25,6 +25,8 @@ import jdk.incubator.vector.VectorSpecies;
 public final class Log {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /** The int lanes of the same shape, for bit manipulation (see Erf on reinterpreting). */
+    private static final VectorSpecies<Integer> IS = IntVector.SPECIES_PREFERRED;
     private static final int L = S.length();
 
     private static final int SQRT_HALF_BITS = 0x3f3504f3;
@@ -114,11 +116,11 @@ public final class Log {
                 xsc = x.blend(x.mul(TWO_TO_23), subnormal);
                 eShift = rounder.blend(rounderScaled, subnormal);
             }
-            // reinterpretAs* rather than viewAs*Lanes: see Erf.
-            IntVector ix = xsc.reinterpretAsInts().sub(SQRT_HALF_BITS);
-            FloatVector e = ix.lanewise(VectorOperators.ASHR, MANTISSA_BITS).add(ROUNDER_BITS).reinterpretAsFloats()
-                    .sub(eShift);
-            FloatVector f = ix.and(MANTISSA_MASK).add(SQRT_HALF_BITS).reinterpretAsFloats().sub(1f);
+            // through constant species, not reinterpretAs*: see Erf
+            IntVector ix = ((IntVector) xsc.reinterpretShape(IS, 0)).sub(SQRT_HALF_BITS);
+            FloatVector e = ((FloatVector) ix.lanewise(VectorOperators.ASHR, MANTISSA_BITS).add(ROUNDER_BITS)
+                    .reinterpretShape(S, 0)).sub(eShift);
+            FloatVector f = ((FloatVector) ix.and(MANTISSA_MASK).add(SQRT_HALF_BITS).reinterpretShape(S, 0)).sub(1f);
             FloatVector q = c10.fma(f, c9).fma(f, c8).fma(f, c7).fma(f, c6).fma(f, c5).fma(f, c4).fma(f, c3)
                     .fma(f, half);
             FloatVector y = q.fma(f.mul(f), f);

@@ -36,6 +36,8 @@ public final class Pow {
     private static final int L = S.length();
     /** The double species, and the float species with as many lanes, for the general path. */
     private static final VectorSpecies<Double> DS = DoubleVector.SPECIES_PREFERRED;
+    /** The long lanes of the double shape, for bit manipulation. */
+    private static final VectorSpecies<Long> LS = LongVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Float> FS =
             VectorSpecies.of(float.class, VectorShape.forBitSize(DS.vectorBitSize() / 2));
     private static final int DL = DS.length();
@@ -172,10 +174,11 @@ public final class Pow {
             }
             DoubleVector x = (DoubleVector) xf.castShape(DS, 0);
             DoubleVector y = (DoubleVector) yf.castShape(DS, 0);
-            LongVector ix = x.reinterpretAsLongs().sub(SQRT_HALF_BITS);
-            DoubleVector e = ix.lanewise(VectorOperators.ASHR, MANTISSA_BITS).add(ROUNDER_BITS).reinterpretAsDoubles()
-                    .sub(ROUNDER);
-            DoubleVector m = ix.and(MANTISSA_MASK).add(SQRT_HALF_BITS).reinterpretAsDoubles();
+            // through constant species, not reinterpretAs*: see Erf
+            LongVector ix = ((LongVector) x.reinterpretShape(LS, 0)).sub(SQRT_HALF_BITS);
+            DoubleVector e = ((DoubleVector) ix.lanewise(VectorOperators.ASHR, MANTISSA_BITS).add(ROUNDER_BITS)
+                    .reinterpretShape(DS, 0)).sub(ROUNDER);
+            DoubleVector m = (DoubleVector) ix.and(MANTISSA_MASK).add(SQRT_HALF_BITS).reinterpretShape(DS, 0);
             DoubleVector s = m.sub(one).div(m.add(one));
             DoubleVector z = s.mul(s);
             DoubleVector series = a17.fma(z, a15).fma(z, a13).fma(z, a11).fma(z, a9).fma(z, a7).fma(z, a5).fma(z, a3);
@@ -189,8 +192,9 @@ public final class Pow {
             DoubleVector r = nd.fma(ln2Lo, nd.fma(ln2Hi, t));
             DoubleVector p = e10.fma(r, e9).fma(r, e8).fma(r, e7).fma(r, e6).fma(r, e5).fma(r, e4).fma(r, e3)
                     .fma(r, e2).fma(r, one).fma(r, one);
-            DoubleVector result = p.reinterpretAsLongs()
-                    .add(k.reinterpretAsLongs().lanewise(VectorOperators.LSHL, MANTISSA_BITS)).reinterpretAsDoubles();
+            DoubleVector result = (DoubleVector) ((LongVector) p.reinterpretShape(LS, 0))
+                    .add(((LongVector) k.reinterpretShape(LS, 0)).lanewise(VectorOperators.LSHL, MANTISSA_BITS))
+                    .reinterpretShape(DS, 0);
             ((FloatVector) result.castShape(FS, 0)).intoArray(out, oo + i);
         }
         for (; i < n; i++) {

@@ -1,6 +1,7 @@
 package dev.graft.engine.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -14,6 +15,8 @@ import jdk.incubator.vector.VectorSpecies;
 public final class Sigmoid {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /** The int lanes of the same shape, for bit manipulation (see Erf on reinterpreting). */
+    private static final VectorSpecies<Integer> IS = IntVector.SPECIES_PREFERRED;
     private static final int L = S.length();
 
     private Sigmoid() {
@@ -64,8 +67,10 @@ public final class Sigmoid {
             FloatVector nf = k.sub(Exp.ROUNDER);
             FloatVector r = nf.fma(ln2Lo, nf.fma(ln2Hi, a));
             FloatVector p = c6.fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2).fma(r, one).fma(r, one);
-            FloatVector e = p.reinterpretAsInts()
-                    .add(k.reinterpretAsInts().lanewise(VectorOperators.LSHL, Exp.MANTISSA_BITS)).reinterpretAsFloats();
+            // through constant species, not reinterpretAs*: see Erf
+            FloatVector e = (FloatVector) ((IntVector) p.reinterpretShape(IS, 0))
+                    .add(((IntVector) k.reinterpretShape(IS, 0)).lanewise(VectorOperators.LSHL, Exp.MANTISSA_BITS))
+                    .reinterpretShape(S, 0);
             one.blend(e, x.lt(0f)).div(e.add(one)).intoArray(ys, yOff + i);
         }
         for (; i < n; i++) {

@@ -1,6 +1,7 @@
 package dev.graft.engine.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -23,6 +24,8 @@ import jdk.incubator.vector.VectorSpecies;
 public final class Tanh {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /** The int lanes of the same shape, for bit manipulation (see Erf on reinterpreting). */
+    private static final VectorSpecies<Integer> IS = IntVector.SPECIES_PREFERRED;
     private static final int L = S.length();
 
     /** Below this |x| the polynomial applies, at and above it the exponential form. */
@@ -109,8 +112,10 @@ public final class Tanh {
             FloatVector nf = k.sub(Exp.ROUNDER);
             FloatVector r = nf.fma(ln2Lo, nf.fma(ln2Hi, t));
             FloatVector q = c6.fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2).fma(r, one).fma(r, one);
-            FloatVector e = q.reinterpretAsInts()
-                    .add(k.reinterpretAsInts().lanewise(VectorOperators.LSHL, Exp.MANTISSA_BITS)).reinterpretAsFloats();
+            // through constant species, not reinterpretAs*: see Erf
+            FloatVector e = (FloatVector) ((IntVector) q.reinterpretShape(IS, 0))
+                    .add(((IntVector) k.reinterpretShape(IS, 0)).lanewise(VectorOperators.LSHL, Exp.MANTISSA_BITS))
+                    .reinterpretShape(S, 0);
             FloatVector large = one.sub(two.div(e.add(one)));
 
             FloatVector a2 = a.mul(a);
@@ -119,8 +124,8 @@ public final class Tanh {
 
             // Both pieces for every lane, then a blend: lanes may straddle |x| = SMALL.
             FloatVector y = large.blend(small, a.lt(SMALL));
-            // reinterpretAs* rather than viewAs*Lanes: see Erf.
-            y.reinterpretAsInts().or(x.reinterpretAsInts().and(SIGN)).reinterpretAsFloats().intoArray(ys, yOff + i);
+            ((FloatVector) ((IntVector) y.reinterpretShape(IS, 0)).or(((IntVector) x.reinterpretShape(IS, 0)).and(SIGN))
+                    .reinterpretShape(S, 0)).intoArray(ys, yOff + i);
         }
         for (; i < n; i++) {
             ys[yOff + i] = tanh(xs[xOff + i]);

@@ -92,6 +92,48 @@ class GemmTest {
     }
 
     @Test
+    void theEpilogueSeesEveryFinalElementOnce() {
+        // One A block per band and several, two depth blocks, more columns than one B panel
+        // (Gemm.NC), a zero depth, and two threads; the epilogue doubles each element and adds its
+        // column, and counts its visits.
+        int[][] shapes = {{7, 40, 33}, {90, 70, Gemm.KC + 40}, {200, 37, 50}, {11, Gemm.NC + 40, 3}, {6, 9, 0}};
+        int before = Parallel.threads();
+        try {
+            for (int threads : new int[] {1, 2}) {
+                Parallel.setThreads(threads);
+                for (int[] shape : shapes) {
+                    int m = shape[0];
+                    int n = shape[1];
+                    int k = shape[2];
+                    int ldc = n + 3;
+                    float[] a = random(2 + m * k);
+                    float[] b = random(k * n);
+                    float[] expected = random(1 + m * ldc);
+                    float[] c = expected.clone();
+                    Gemm.sgemm(m, a, 2, Math.max(k, 1), Gemm.PackedB.of(false, k, n, b, 0, n), 0.5f, expected, 1, ldc);
+                    int[] visits = new int[c.length];
+                    Gemm.sgemm(m, a, 2, Math.max(k, 1), Gemm.PackedB.of(false, k, n, b, 0, n), 0.5f, c, 1, ldc, (out, at, col0, cols) -> {
+                        for (int j = 0; j < cols; j++) {
+                            out[at + j] = out[at + j] * 2 + col0 + j;
+                            visits[at + j]++;
+                        }
+                    });
+                    String what = m + "x" + n + "x" + k + ", " + threads + " thread(s)";
+                    for (int idx = 0; idx < c.length; idx++) {
+                        int rel = idx - 1;
+                        boolean inside = rel >= 0 && rel / ldc < m && rel % ldc < n;
+                        float want = inside ? expected[idx] * 2 + rel % ldc : expected[idx];
+                        assertEquals(inside ? 1 : 0, visits[idx], what + ": visits of element " + idx);
+                        assertEquals(want, c[idx], Math.abs(want) * 1e-6f, what + ": element " + idx);
+                    }
+                }
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    @Test
     void splitsOverMoreThreadsThanCores() {
         int before = Parallel.threads();
         Parallel.setThreads(3);

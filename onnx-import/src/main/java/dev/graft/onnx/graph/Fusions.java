@@ -2,6 +2,7 @@ package dev.graft.onnx.graph;
 
 import dev.graft.engine.FusedOps;
 import dev.graft.engine.Tensor;
+import dev.graft.engine.kernels.Erf;
 import dev.graft.onnx.DataType;
 import dev.graft.onnx.Value;
 import java.util.ArrayList;
@@ -327,7 +328,7 @@ final class Fusions {
 
     /** The fused op is PyTorch's erf GELU with these exact constants; anything else runs as written. */
     private static boolean geluConstants(Value divisor, Value one, Value half) {
-        return scalar(divisor) && scalar(one) && scalar(half) && value(divisor) == 1.4142135f && value(one) == 1f
+        return scalar(divisor) && scalar(one) && scalar(half) && value(divisor) == Erf.GELU_DIVISOR && value(one) == 1f
                 && value(half) == 0.5f;
     }
 
