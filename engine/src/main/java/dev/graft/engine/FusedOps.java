@@ -163,6 +163,28 @@ public final class FusedOps {
      */
     public static Tensor attention(Tensor q, Tensor k, Tensor v, float scale, Tensor mask) {
         inferenceOnly("attention", q, k, v, mask);
+        return attentionInto(q, k, v, scale, mask, false);
+    }
+
+    /**
+     * {@link #attention} for 4-D inputs {@code [batch, heads, tokens, d]}, with the result laid out
+     * {@code [batch, T, heads, dv]}: each token's heads side by side, as a transformer's output
+     * projection reads them after merging the heads. Written that way directly, the merge is a
+     * free reshape instead of a copy of the transposed result.
+     *
+     * @return {@code [batch, T, heads, dv]}
+     * @throws IllegalArgumentException if the inputs are not 4-D or do not fit together
+     * @throws IllegalStateException if an input requires a gradient while recording is on
+     */
+    public static Tensor attentionByToken(Tensor q, Tensor k, Tensor v, float scale, Tensor mask) {
+        inferenceOnly("attention", q, k, v, mask);
+        if (q.dim() != 4) {
+            throw new IllegalArgumentException("attentionByToken: expected q [batch, heads, T, d], got " + Shape.str(q.shape));
+        }
+        return attentionInto(q, k, v, scale, mask, true);
+    }
+
+    private static Tensor attentionInto(Tensor q, Tensor k, Tensor v, float scale, Tensor mask, boolean byToken) {
         int r = q.dim();
         if (r < 2 || k.dim() != r || v.dim() != r
                 || !Arrays.equals(q.shape, 0, r - 2, k.shape, 0, r - 2) || !Arrays.equals(q.shape, 0, r - 2, v.shape, 0, r - 2)
@@ -185,6 +207,9 @@ public final class FusedOps {
         MatMul.Operand mv = MatMul.Operand.of(v, lead, s, dv);
         int[] leadStrides = Shape.contiguousStrides(lead);
         float[] out = Workspace.floats(batch * t * dv);
+        // by token: head h of batch b starts at [b, 0, h, 0], its rows heads * dv apart
+        int heads = byToken ? lead[1] : 1;
+        int ldo = heads * dv;
         if (s == 0) {
             // no keys: the products over an empty axis are zeros
             Arrays.fill(out, 0f);
@@ -206,14 +231,17 @@ public final class FusedOps {
                             softmaxRow(scores, row * s, s, mask.data, maskBase + row * maskStrides[r - 2], maskStrides[r - 1]);
                         }
                     }
+                    int at = byToken ? (i / heads) * t * ldo + (i % heads) * dv : i * t * dv;
                     Gemm.sgemm(false, mv.transposed(), t, dv, s, 1f, scores, 0, s, mv.t().data, mv.offset(i, leadStrides), mv.ld(),
-                            0f, out, i * t * dv, dv);
+                            0f, out, at, ldo);
                 }
             });
         }
-        int[] shape = Arrays.copyOf(lead, r);
-        shape[r - 2] = t;
-        shape[r - 1] = dv;
+        int[] shape = byToken ? new int[] {lead[0], t, heads, dv} : Arrays.copyOf(lead, r);
+        if (!byToken) {
+            shape[r - 2] = t;
+            shape[r - 1] = dv;
+        }
         return Tensor.wrap(out, shape);
     }
 

@@ -78,6 +78,32 @@ class FusedOpsTest {
     }
 
     @Test
+    void attentionByTokenIsAttentionWithItsHeadsMerged() {
+        int previous = Parallel.threads();
+        try (var ignored = GradMode.noGrad()) {
+            for (int threads : new int[] {1, 2}) {
+                Parallel.setThreads(threads);
+                Tensor q = Tensor.randn(11, 2, 9, 3, 8).permute(0, 2, 1, 3);
+                Tensor k = Tensor.randn(12, 2, 11, 3, 8).permute(0, 2, 3, 1);
+                Tensor v = Tensor.randn(13, 2, 11, 3, 5).permute(0, 2, 1, 3);
+                Tensor mask = Tensor.randn(14, 2, 1, 1, 11);
+                Tensor merged = FusedOps.attentionByToken(q, k, v, 0.4f, mask);
+                assertArrayEquals(new int[] {2, 9, 3, 5}, merged.shape());
+                assertTrue(merged.isContiguous());
+                // the same products in another place: equal bit for bit
+                assertArrayEquals(FusedOps.attention(q, k, v, 0.4f, mask).permute(0, 2, 1, 3).toArray(), merged.toArray());
+            }
+        } finally {
+            Parallel.setThreads(previous);
+        }
+        try (var ignored = GradMode.noGrad()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> FusedOps.attentionByToken(Tensor.randn(1, 3, 4), Tensor.randn(2, 3, 4, 5), Tensor.randn(3, 3, 5, 2), 1f, null));
+            assertTrue(e.getMessage().contains("expected q [batch, heads, T, d]"), e.getMessage());
+        }
+    }
+
+    @Test
     void attentionOnMaskedPaddingIgnoresIt() {
         try (var ignored = GradMode.noGrad()) {
             Tensor q = Tensor.randn(8, 1, 4, 6);

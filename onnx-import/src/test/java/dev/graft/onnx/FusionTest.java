@@ -69,6 +69,8 @@ class FusionTest {
         // to run as a separate pass over the product
         assertEquals(60, model.fusedNodes().get("linear"));
         assertEquals(6 * 7, model.fusedNodes().get("linearGelu"));
+        // attention takes the Transpose that merges its heads: MatMul, Div, Add, Softmax, MatMul, Transpose
+        assertEquals(6 * 6, model.fusedNodes().get("attention"));
     }
 
     @Test

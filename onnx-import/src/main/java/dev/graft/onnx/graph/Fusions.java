@@ -209,12 +209,30 @@ final class Fusions {
         GraphNode sm = nodes.get(softmax);
         int axis = sm.spec().intAttr("axis", sm.spec().version() >= 13 ? -1 : 1);
         boolean divideBy = divide;
-        register("attention", members.stream().mapToInt(Integer::intValue).toArray(),
-                new int[] {in(nodes.get(qk), 0), in(nodes.get(qk), 1), in(nodes.get(pv), 1), scaleConstant, mask},
-                v -> attentionKernel(v, axis, divideBy));
+        int[] inputs = {in(nodes.get(qk), 0), in(nodes.get(qk), 1), in(nodes.get(pv), 1), scaleConstant, mask};
+        // the heads merged right after (Transpose 0,2,1,3 before the output projection's reshape):
+        // the result is written in that order, so the reshape needs no copy
+        List<Integer> readers = consumers.get(out(nodes.get(pv)));
+        if (readers.size() == 1 && !protectedSlot[out(nodes.get(pv))] && mergesHeads(nodes.get(readers.get(0)))) {
+            List<Integer> withMerge = new ArrayList<>(members);
+            withMerge.add(readers.get(0));
+            register("attention", withMerge.stream().mapToInt(Integer::intValue).toArray(), inputs,
+                    v -> attentionKernel(v, axis, divideBy, true));
+            if (byNode[softmax] != null) {
+                return;
+            }
+        }
+        register("attention", members.stream().mapToInt(Integer::intValue).toArray(), inputs,
+                v -> attentionKernel(v, axis, divideBy, false));
     }
 
-    private static Value attentionKernel(Value[] v, int axis, boolean divide) {
+    /** Whether {@code n} is a Transpose with perm {@code [0, 2, 1, 3]}. */
+    private static boolean mergesHeads(GraphNode n) {
+        long[] perm = op(n).equals("Transpose") ? n.spec().intsAttr("perm") : null;
+        return perm != null && Arrays.equals(perm, new long[] {0, 2, 1, 3});
+    }
+
+    private static Value attentionKernel(Value[] v, int axis, boolean divide, boolean byToken) {
         if (!floats(v[0], v[1], v[2]) || (v[3] != null && !scalar(v[3])) || (v[4] != null && !floats(v[4]))) {
             return null;
         }
@@ -241,7 +259,10 @@ final class Fusions {
         if (divide && c == 0) {
             return null;
         }
-        return Value.of(FusedOps.attention(q, k, val, scale, mask));
+        if (byToken && r != 4) {
+            return null;
+        }
+        return Value.of(byToken ? FusedOps.attentionByToken(q, k, val, scale, mask) : FusedOps.attention(q, k, val, scale, mask));
     }
 
     private static int[] scoreShape(int[] qs, int s) {
