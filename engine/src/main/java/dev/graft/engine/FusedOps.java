@@ -221,15 +221,21 @@ public final class FusedOps {
                 }
                 float[] scores = holder[0];
                 for (int i = from; i < to; i++) {
-                    Gemm.sgemm(mq.transposed(), mk.transposed(), t, s, d, scale, mq.t().data, mq.offset(i, leadStrides), mq.ld(),
+                    // alpha 1, so the GEMM reads the queries in place; the scale comes with the mask
+                    Gemm.sgemm(mq.transposed(), mk.transposed(), t, s, d, 1f, mq.t().data, mq.offset(i, leadStrides), mq.ld(),
                             mk.t().data, mk.offset(i, leadStrides), mk.ld(), 0f, scores, 0, s);
                     int maskBase = mask == null ? 0 : offset(mask.offset, maskStrides, i, leadStrides);
                     for (int row = 0; row < t; row++) {
                         if (mask == null) {
-                            softmaxRow(scores, row * s, s, null, 0, 0);
+                            shiftRow(scores, row * s, s, scale, null, 0, 0);
                         } else {
-                            softmaxRow(scores, row * s, s, mask.data, maskBase + row * maskStrides[r - 2], maskStrides[r - 1]);
+                            shiftRow(scores, row * s, s, scale, mask.data, maskBase + row * maskStrides[r - 2], maskStrides[r - 1]);
                         }
+                    }
+                    // one call for the head's t x s exponentials rather than one per row of s
+                    UnaryKernel.apply(UnaryKernel.Op.EXP, scores, 0, scores, 0, t * s);
+                    for (int row = 0; row < t; row++) {
+                        normalizeRow(scores, row * s, s);
                     }
                     int at = byToken ? (i / heads) * t * ldo + (i % heads) * dv : i * t * dv;
                     Gemm.sgemm(false, mv.transposed(), t, dv, s, 1f, scores, 0, s, mv.t().data, mv.offset(i, leadStrides), mv.ld(),
@@ -257,40 +263,50 @@ public final class FusedOps {
     }
 
     /**
-     * In place: {@code x += mask}, then softmax as the composed ops compute it (exp of x - max,
-     * divided by the sum), with the engine's own exp and fixed-order sums so that the result does
-     * not depend on the JIT's compilation state.
+     * In place, the first half of a softmax row as the composed ops compute it: {@code x * scale
+     * + mask} (two roundings, as Mul then Add), then minus the row's maximum. The engine's own
+     * maximum and, in {@link #normalizeRow}, fixed-order sums make the result independent of the
+     * JIT's compilation state.
      */
-    private static void softmaxRow(float[] x, int at, int n, float[] mask, int maskAt, int maskStride) {
+    private static void shiftRow(float[] x, int at, int n, float scale, float[] mask, int maskAt, int maskStride) {
         int end = S.loopBound(n);
-        if (mask != null) {
-            if (maskStride == 1) {
-                int j = 0;
-                for (; j < end; j += L) {
-                    FloatVector.fromArray(S, x, at + j).add(FloatVector.fromArray(S, mask, maskAt + j)).intoArray(x, at + j);
-                }
-                for (; j < n; j++) {
-                    x[at + j] += mask[maskAt + j];
-                }
-            } else {
-                for (int j = 0; j < n; j++) {
-                    x[at + j] += mask[maskAt + j * maskStride];
-                }
+        FloatVector scaleV = FloatVector.broadcast(S, scale);
+        int j = 0;
+        if (mask != null && maskStride == 1) {
+            for (; j < end; j += L) {
+                FloatVector.fromArray(S, x, at + j).mul(scaleV).add(FloatVector.fromArray(S, mask, maskAt + j)).intoArray(x, at + j);
+            }
+            for (; j < n; j++) {
+                x[at + j] = x[at + j] * scale + mask[maskAt + j];
+            }
+        } else {
+            for (; j < end; j += L) {
+                FloatVector.fromArray(S, x, at + j).mul(scaleV).intoArray(x, at + j);
+            }
+            for (; j < n; j++) {
+                x[at + j] *= scale;
+            }
+            for (j = 0; mask != null && j < n; j++) {
+                x[at + j] += mask[maskAt + j * maskStride];
             }
         }
         float max = ReduceKernel.max(x, at, n);
         FloatVector maxV = FloatVector.broadcast(S, max);
-        int j = 0;
+        j = 0;
         for (; j < end; j += L) {
             FloatVector.fromArray(S, x, at + j).sub(maxV).intoArray(x, at + j);
         }
         for (; j < n; j++) {
             x[at + j] -= max;
         }
-        UnaryKernel.apply(UnaryKernel.Op.EXP, x, at, x, at, n);
+    }
+
+    /** In place, the second half of a softmax row: the exponentials divided by their sum. */
+    private static void normalizeRow(float[] x, int at, int n) {
         float sum = ReduceKernel.sum(x, at, n);
         FloatVector sumV = FloatVector.broadcast(S, sum);
-        j = 0;
+        int end = S.loopBound(n);
+        int j = 0;
         for (; j < end; j += L) {
             FloatVector.fromArray(S, x, at + j).div(sumV).intoArray(x, at + j);
         }

@@ -64,6 +64,8 @@ public final class Gemm {
         final float[] tile = new float[MR * NR];
         float[] b = new float[0];
         float[] aAll = new float[0];
+        final int[] strides = new int[L];
+        int strideOf = -1;
 
         float[] b(int size) {
             if (b.length < size) {
@@ -597,12 +599,32 @@ public final class Gemm {
      * Packs {@code op(B)[p0..p0+kc)[j0..j0+nc)} as slivers of {@link #NR} columns, each stored row
      * after row ({@code NR} consecutive floats per depth step), zero-padded to a whole sliver.
      */
+    /** {@code 0, ldb, 2 ldb, ...} for one vector of lanes, kept per thread for the last {@code ldb}. */
+    private static int[] gatherStrides(int ldb) {
+        Scratch s = SCRATCH.get();
+        if (s.strideOf != ldb) {
+            for (int i = 0; i < L; i++) {
+                s.strides[i] = i * ldb;
+            }
+            s.strideOf = ldb;
+        }
+        return s.strides;
+    }
+
     private static void packB(boolean transB, float[] b, int bOff, int ldb,
                               int p0, int kc, int j0, int nc, float[] bp, int bpOff) {
         for (int t = 0; t < nc; t += NR) {
             int cols = Math.min(NR, nc - t);
             int base = bpOff + t * kc;
-            if (transB) {
+            if (transB && cols == NR) {
+                // Each depth step is a column of the stored B: two gathers, ldb apart lane to lane.
+                int[] columns = gatherStrides(ldb);
+                int src = bOff + (j0 + t) * ldb + p0;
+                for (int p = 0; p < kc; p++) {
+                    FloatVector.fromArray(S, b, src + p, columns, 0).intoArray(bp, base + p * NR);
+                    FloatVector.fromArray(S, b, src + L * ldb + p, columns, 0).intoArray(bp, base + p * NR + L);
+                }
+            } else if (transB) {
                 for (int j = 0; j < cols; j++) {
                     int src = bOff + (j0 + t + j) * ldb + p0;
                     for (int p = 0; p < kc; p++) {
