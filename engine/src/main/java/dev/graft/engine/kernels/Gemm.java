@@ -144,7 +144,7 @@ public final class Gemm {
                     b, bOff, transB ? 1 : ldb, beta, c, cOff, ldc);
             return;
         }
-        product(transA, m, n, k, alpha, a, aOff, lda, matrix(transB, b, bOff, ldb), beta, c, cOff, ldc);
+        product(transA, m, n, k, alpha, a, aOff, lda, matrix(transB, b, bOff, ldb), beta, c, cOff, ldc, null);
     }
 
     /** A stored, row-major {@code B} (or its transpose) as a {@link PanelSource}. */
@@ -175,20 +175,22 @@ public final class Gemm {
     /**
      * {@code C = alpha * op(A) * B + beta * C} with B given by its packer rather than stored, split
      * over the pool (unless already on it) into row or column bands, whichever divides more
-     * evenly. Arguments are as for {@link #sgemm} and are not checked: callers in this package
-     * guarantee them. Never takes the matrix-vector shortcut, which needs a stored B.
+     * evenly, then {@code epilogue} (if not null) on every row segment of C. Arguments are as for
+     * {@link #sgemm} and are not checked: callers in this package guarantee them. Never takes the
+     * matrix-vector shortcut, which needs a stored B.
      */
     static void product(boolean transA, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
-                        PanelSource b, float beta, float[] c, int cOff, int ldc) {
+                        PanelSource b, float beta, float[] c, int cOff, int ldc, RowEpilogue epilogue) {
         if (m == 0 || n == 0) {
             return;
         }
         if (alpha == 0f || k == 0) {
             scale(m, n, beta, c, cOff, ldc);
+            finish(epilogue, 0, m, 0, n, c, cOff, ldc);
             return;
         }
         split(m, n, k, (m0, m1, n0, n1) ->
-                block(null, transA, m0, m1, n0, n1, k, alpha, a, aOff, lda, null, b, beta, c, cOff, ldc, null));
+                block(null, transA, m0, m1, n0, n1, k, alpha, a, aOff, lda, null, b, beta, c, cOff, ldc, epilogue));
     }
 
     /**
@@ -340,18 +342,7 @@ public final class Gemm {
         }
         Checks.matrix("sgemm", "a", a.length, aOff, m, b.k, lda);
         Checks.matrix("sgemm", "c", c.length, cOff, m, b.n, ldc);
-        if (m == 0 || b.n == 0) {
-            return;
-        }
-        if (b.k == 0) {
-            scale(m, b.n, beta, c, cOff, ldc);
-            for (int i = 0; epilogue != null && i < m; i++) {
-                epilogue.apply(c, cOff + i * ldc, 0, b.n);
-            }
-            return;
-        }
-        split(m, b.n, b.k, (m0, m1, n0, n1) ->
-                block(null, false, m0, m1, n0, n1, b.k, 1f, a, aOff, lda, null, b, beta, c, cOff, ldc, epilogue));
+        product(false, m, b.n, b.k, 1f, a, aOff, lda, b, beta, c, cOff, ldc, epilogue);
     }
 
     /** Depth of each block when {@code k} is cut into equal blocks of at most {@link #KC}. */
@@ -595,10 +586,6 @@ public final class Gemm {
         }
     }
 
-    /**
-     * Packs {@code op(B)[p0..p0+kc)[j0..j0+nc)} as slivers of {@link #NR} columns, each stored row
-     * after row ({@code NR} consecutive floats per depth step), zero-padded to a whole sliver.
-     */
     /** {@code 0, ldb, 2 ldb, ...} for one vector of lanes, kept per thread for the last {@code ldb}. */
     private static int[] gatherStrides(int ldb) {
         Scratch s = SCRATCH.get();
@@ -611,6 +598,10 @@ public final class Gemm {
         return s.strides;
     }
 
+    /**
+     * Packs {@code op(B)[p0..p0+kc)[j0..j0+nc)} as slivers of {@link #NR} columns, each stored row
+     * after row ({@code NR} consecutive floats per depth step), zero-padded to a whole sliver.
+     */
     private static void packB(boolean transB, float[] b, int bOff, int ldb,
                               int p0, int kc, int j0, int nc, float[] bp, int bpOff) {
         for (int t = 0; t < nc; t += NR) {
