@@ -12,9 +12,9 @@ import jdk.incubator.vector.VectorSpecies;
  * Inference-only fusions of op sequences that transformer encoders repeat: a linear layer with
  * its bias, multi-head attention, the erf GELU and layer normalisation, each computed in one
  * call that allocates only its result, and not even that while a {@link Workspace} is open on the
- * calling thread: every element of a result is written, so its array may be a recycled one. The composed ops they replace (e.g. {@code matmul},
- * {@code add}, {@code softmax}) make every intermediate a full tensor; attention's score tensor
- * alone is {@code [batch, heads, tokens, tokens]}. These ops record nothing on the tape, so they
+ * calling thread: every element of a result is written, so its array may be a recycled one. The
+ * composed ops they replace (e.g. {@code matmul}, {@code add}, {@code softmax}) make every
+ * intermediate a full tensor; attention's score tensor alone is {@code [batch, heads, tokens, tokens]}. These ops record nothing on the tape, so they
  * refuse inputs that need a gradient while recording is on; training uses the composed ops.
  */
 public final class FusedOps {
