@@ -138,6 +138,54 @@ class FusedOpsTest {
     }
 
     @Test
+    void feedForwardIsLinearGeluThenLinearBitForBit() {
+        int threads = Parallel.threads();
+        try (var ignored = GradMode.noGrad()) {
+            // 291 rows: three and a half blocks of FEED_FORWARD_ROWS on one thread, split unevenly on three
+            Tensor x = Tensor.randn(19, 3, 97, 40);
+            Tensor w1 = Tensor.randn(20, 40, 160).mul(0.2f);
+            Tensor b1 = Tensor.randn(21, 160);
+            Tensor w2t = Tensor.randn(22, 24, 160).mul(0.1f).transpose(0, 1);
+            Tensor b2 = Tensor.randn(23, 24);
+            float[] expected = FusedOps.linear(FusedOps.linearGelu(x, w1, b1), w2t, b2).toArray();
+            for (int t : new int[] {1, 2, 3}) {
+                Parallel.setThreads(t);
+                Tensor y = FusedOps.feedForward(x, w1, b1, w2t, b2);
+                assertArrayEquals(new int[] {3, 97, 24}, y.shape());
+                assertArrayEquals(expected, y.toArray(), 0f, t + " threads");
+            }
+            assertArrayEquals(FusedOps.linear(FusedOps.linearGelu(x, w1, null), w2t, null).toArray(),
+                    FusedOps.feedForward(x, w1, null, w2t, null).toArray(), 0f);
+            // one row, and weights being trained (read as they are, never packed for good)
+            Tensor row = x.slice(1, 0, 1, 1).slice(0, 0, 1, 1);
+            assertArrayEquals(FusedOps.linear(FusedOps.linearGelu(row, w1, b1), w2t, b2).toArray(),
+                    FusedOps.feedForward(row, w1, b1, w2t, b2).toArray(), 0f);
+            Tensor trained = Tensor.randn(24, 40, 160).requiresGrad(true);
+            assertArrayEquals(FusedOps.linear(FusedOps.linearGelu(x, trained, b1), w2t, b2).toArray(),
+                    FusedOps.feedForward(x, trained, b1, w2t, b2).toArray(), 0f);
+        } finally {
+            Parallel.setThreads(threads);
+        }
+    }
+
+    @Test
+    void feedForwardRefusesWeightsThatDoNotChain() {
+        try (var ignored = GradMode.noGrad()) {
+            Tensor x = Tensor.randn(25, 4, 8);
+            Tensor w1 = Tensor.randn(26, 8, 16);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> FusedOps.feedForward(x, w1, null, Tensor.randn(27, 15, 8), null));
+            assertTrue(e.getMessage().contains("w2 [16, N]"), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> FusedOps.feedForward(x, w1, Tensor.randn(28, 8), w1, null));
+            assertThrows(IllegalArgumentException.class,
+                    () -> FusedOps.feedForward(x, w1, null, Tensor.randn(29, 16, 8), Tensor.randn(30, 9)));
+        }
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> FusedOps.feedForward(
+                Tensor.randn(31, 4, 8).requiresGrad(true), Tensor.randn(32, 8, 16), null, Tensor.randn(33, 16, 8), null));
+        assertTrue(e.getMessage().contains("feedForward"), e.getMessage());
+    }
+
+    @Test
     void layerNormOfAResidualSumNormalisesTheSum() {
         try (var ignored = GradMode.noGrad()) {
             Tensor x = Tensor.randn(19, 4, 7, 384);

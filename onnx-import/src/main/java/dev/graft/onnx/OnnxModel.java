@@ -420,8 +420,8 @@ public final class OnnxModel extends Module {
 
     /**
      * The op chains that inference (gradient recording off) runs as single fused engine ops, by
-     * kind: {@code attention}, {@code gelu}, {@code layerNorm}, {@code linear}. With recording on,
-     * every node runs as written.
+     * kind: {@code attention}, {@code feedForward}, {@code gelu}, {@code layerNorm}, {@code linear},
+     * {@code linearGelu}. With recording on, every node runs as written.
      *
      * @return kind to number of chains, in order of first occurrence
      */

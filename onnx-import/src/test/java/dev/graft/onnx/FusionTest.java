@@ -15,7 +15,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Inference fuses attention, GELU, layer norm and linear chains (graph.Fusions); the fused
+ * Inference fuses attention, GELU, layer norm, linear and feed-forward chains (graph.Fusions); the fused
  * results must equal the nodes run one by one (what training does), and a chain whose constants
  * or readers do not fit must run as written.
  */
@@ -41,7 +41,7 @@ class FusionTest {
     void miniLmFusesEveryChainAndMatchesTheUnfusedRun() throws Exception {
         OnnxModel model = miniLm();
         model.eval();
-        assertEquals(Map.of("attention", 6, "linearGelu", 6, "layerNorm", 13, "linear", 30), model.fusedChains());
+        assertEquals(Map.of("attention", 6, "feedForward", 6, "layerNorm", 13, "linear", 24), model.fusedChains());
         // two sentences, the second padded: the mask must hide its padding in the fused attention
         long[] ids = {101, 7592, 2088, 2003, 1037, 3231, 102, 101, 2307, 102, 0, 0, 0, 0};
         long[] mask = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0};
@@ -62,10 +62,11 @@ class FusionTest {
     @Test
     void miniLmLinearChainsTakeTheirBiasAdd() throws Exception {
         OnnxModel model = miniLm();
-        // each of the 30 projections is MatMul + Add(bias): a MatMul fused alone would leave its Add
-        // to run as a separate pass over the product
-        assertEquals(60, model.fusedNodes().get("linear"));
-        assertEquals(6 * 7, model.fusedNodes().get("linearGelu"));
+        // each of the 24 attention projections is MatMul + Add(bias): a MatMul fused alone would
+        // leave its Add to run as a separate pass over the product
+        assertEquals(48, model.fusedNodes().get("linear"));
+        // the feed-forward blocks: MatMul, Add, the five GELU ops, MatMul, Add
+        assertEquals(6 * 9, model.fusedNodes().get("feedForward"));
         // attention takes the Transpose that merges its heads: MatMul, Div, Add, Softmax, MatMul, Transpose
         assertEquals(6 * 6, model.fusedNodes().get("attention"));
     }
@@ -118,6 +119,37 @@ class FusionTest {
                 .node("add", "Add", List.of("one", "e"), List.of("a"))
                 .node("mul", "Mul", List.of("x", "a"), List.of("m"))
                 .node("mul2", "Mul", List.of("m", "half"), List.of("y"));
+    }
+
+    /** x [5, 4] -> MatMul w1 [4, 6] -> Add b1 -> erf GELU -> MatMul w2 [6, 3] -> Add {@code second} -> y. */
+    private static ModelBuilder feedForward(String second) {
+        return new ModelBuilder().input("x", 5, 4).input("r", 5, 3).output("y")
+                .floatInit("w1", Tensor.randn(40, 4, 6).toArray(), 4, 6).floatInit("b1", Tensor.randn(41, 6).toArray(), 6)
+                .floatInit("w2", Tensor.randn(42, 6, 3).toArray(), 6, 3).floatInit("b2", Tensor.randn(43, 3).toArray(), 3)
+                .floatInit("c", new float[] {1.4142135f}).floatInit("one", new float[] {1f}).floatInit("half", new float[] {0.5f})
+                .node("mm1", "MatMul", List.of("x", "w1"), List.of("p"))
+                .node("bias1", "Add", List.of("p", "b1"), List.of("h"))
+                .node("div", "Div", List.of("h", "c"), List.of("d"))
+                .node("erf", "Erf", List.of("d"), List.of("e"))
+                .node("add", "Add", List.of("e", "one"), List.of("a"))
+                .node("mul", "Mul", List.of("h", "a"), List.of("m"))
+                .node("mul2", "Mul", List.of("m", "half"), List.of("g"))
+                .node("mm2", "MatMul", List.of("g", "w2"), List.of("q"))
+                .node("bias2", "Add", List.of(second, "q"), List.of("y"));
+    }
+
+    @Test
+    void feedForwardBlocksFuseOnlyWithABiasAfterTheContraction() {
+        Map<String, Value> in = new LinkedHashMap<>();
+        in.put("x", Value.of(Tensor.randn(44, 5, 4)));
+        in.put("r", Value.of(Tensor.randn(45, 5, 3)));
+        OnnxModel block = OnnxImporter.load(feedForward("b2").build());
+        assertEquals(Map.of("feedForward", 1), block.fusedChains());
+        assertArrayEquals(run(block, in, "y", false), run(block, in, "y", true), 1e-5f);
+        // the contraction's sum with a residual input: the expansion and the bare MatMul fuse apart
+        OnnxModel residual = OnnxImporter.load(feedForward("r").build());
+        assertEquals(Map.of("linearGelu", 1, "linear", 1), residual.fusedChains());
+        assertArrayEquals(run(residual, in, "y", false), run(residual, in, "y", true), 1e-5f);
     }
 
     @Test

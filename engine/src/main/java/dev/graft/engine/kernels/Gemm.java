@@ -2,7 +2,6 @@ package dev.graft.engine.kernels;
 
 import dev.graft.engine.Parallel;
 import java.util.Objects;
-import java.util.concurrent.ForkJoinTask;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -17,7 +16,7 @@ import jdk.incubator.vector.VectorSpecies;
  * A sliver by one B sliver, keeping a 5 x 2-vector tile of C in ten vector registers, reading each
  * packed element exactly once with unit stride. Transposes and alpha cost nothing beyond packing.
  *
- * <p>Large products are split over the shared {@link Parallel} pool by rows, or by columns when
+ * <p>Large products are split over the shared {@link Parallel} threads by rows, or by columns when
  * that balances better (few rows), each task packing its own operands into per-thread buffers.
  * When A is a single block (up to 80 rows, a convolution's weights for instance) it is packed once
  * and B streams through panels narrow enough to stay in L2 between packing and use. B may also be
@@ -174,10 +173,10 @@ public final class Gemm {
 
     /**
      * {@code C = alpha * op(A) * B + beta * C} with B given by its packer rather than stored, split
-     * over the pool (unless already on it) into row or column bands, whichever divides more
-     * evenly, then {@code epilogue} (if not null) on every row segment of C. Arguments are as for
-     * {@link #sgemm} and are not checked: callers in this package guarantee them. Never takes the
-     * matrix-vector shortcut, which needs a stored B.
+     * over the {@link Parallel} threads (unless already in a parallel range) into row or column
+     * bands, whichever divides more evenly, then {@code epilogue} (if not null) on every row
+     * segment of C. Arguments are as for {@link #sgemm} and are not checked: callers in this
+     * package guarantee them. Never takes the matrix-vector shortcut, which needs a stored B.
      */
     static void product(boolean transA, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
                         PanelSource b, float beta, float[] c, int cOff, int ldc, RowEpilogue epilogue) {
@@ -411,14 +410,14 @@ public final class Gemm {
     }
 
     /**
-     * Runs {@code band} over all of C: on this thread when the product is small, the pool has one
-     * thread or this already is a pool thread; else over row or column bands, whichever divides
-     * more evenly.
+     * Runs {@code band} over all of C: on this thread when the product is small, there is one
+     * thread or this one already runs a parallel chunk; else over row or column bands, whichever
+     * divides more evenly.
      */
     private static void split(int m, int n, int k, Band band) {
         int threads = Parallel.threads();
         long work = (long) m * n * k;
-        if (threads == 1 || work < 2 * MIN_TASK_WORK || ForkJoinTask.inForkJoinPool()) {
+        if (threads == 1 || work < 2 * MIN_TASK_WORK || Parallel.nested()) {
             band.run(0, m, 0, n);
             return;
         }
@@ -452,10 +451,13 @@ public final class Gemm {
         int kStep = depthStep(k);
         int kBlocks = (k + kStep - 1) / kStep;
         int mc0 = m1 - m0;
-        if (mc0 <= MC && aRows == null) {
+        // A the micro-kernel can read in place, where packing it would only copy it
+        boolean inPlace = pa == null && aRows == null && !transA && alpha == 1f;
+        if (mc0 <= MC && aRows == null && !(inPlace && b instanceof PackedB)) {
             // One A block (a convolution's weights, say): pack it whole, once, and stream B through
             // panels narrow enough to stay in L2 from packing to use, since no second A block will
-            // reuse them.
+            // reuse them. With B prepacked and A read in place, nothing is packed: the loop below
+            // (a feed-forward block's 80-row steps, for one, run there with no copy of A).
             int kPadded = kStep * roundUp(mc0, MR);
             float[] ap = pa != null ? pa.data : s.aAll(kBlocks * kPadded);
             for (int pc = 0, blk = 0; pc < k && pa == null; pc += kStep, blk++) {
@@ -491,7 +493,7 @@ public final class Gemm {
                     } else if (aRows != null) {
                         macroDirect(mc, nc, kc, a, 0, 0, aRows, ic, pc, bp, bo, overwrite,
                                 c, cOff + ic * ldc + jc, ldc, s);
-                    } else if (!transA && alpha == 1f) {
+                    } else if (inPlace) {
                         macroDirect(mc, nc, kc, a, aOff, lda, null, ic, pc, bp, bo, overwrite,
                                 c, cOff + ic * ldc + jc, ldc, s);
                     } else {

@@ -14,7 +14,8 @@ import java.util.Set;
  * Finds the op chains of transformer encoders (as PyTorch exports them) that inference can run as
  * one {@link FusedOps} call: attention ({@code MatMul -> Div|Mul -> Add(mask) -> Softmax ->
  * MatMul}), the erf GELU ({@code Div -> Erf -> Add -> Mul -> Mul}), layer normalisation (the
- * nine ops from ReduceMean to the bias Add) and a MatMul by a 2-D initializer with its bias Add.
+ * nine ops from ReduceMean to the bias Add), a MatMul by a 2-D initializer with its bias Add, and
+ * the feed-forward block: such a linear layer, the GELU, and a second linear layer.
  * A chain qualifies only when its intermediate results are read by nothing else and are not graph
  * outputs; shapes and constants are checked when it runs, and anything unexpected makes the
  * kernel decline, so the fused result is always the chain's own.
@@ -326,6 +327,7 @@ final class Fusions {
                                 GraphNode m = nodes.get(mm);
                                 int[] members = {mm, bias, div, erf, add, mul1, mul2};
                                 int[] inputs = {in(m, 0), in(m, 1), in(a2, 1 - s3), constants[0], constants[1], constants[2]};
+                                feedForward(members, inputs);
                                 register("linearGelu", members, inputs, Fusions::linearGeluKernel);
                                 if (byNode[mul2] != null) {
                                     return;
@@ -338,6 +340,52 @@ final class Fusions {
                 }
             }
         }
+    }
+
+    /**
+     * The whole feed-forward block when the expansion ({@code linearGelu}'s {@code members}) is
+     * read only by a MatMul by an initializer whose one reader adds an initializer, its bias: the
+     * contraction.
+     */
+    private void feedForward(int[] expansion, int[] expansionInputs) {
+        int hidden = out(nodes.get(expansion[expansion.length - 1]));
+        List<Integer> readers = consumers.get(hidden);
+        if (readers.size() != 1 || !op(nodes.get(readers.get(0))).equals("MatMul") || in(nodes.get(readers.get(0)), 0) != hidden
+                || !weightIsInitializer(readers.get(0))) {
+            return;
+        }
+        int mm = readers.get(0);
+        List<Integer> sums = consumers.get(out(nodes.get(mm)));
+        if (sums.size() != 1 || !op(nodes.get(sums.get(0))).equals("Add")) {
+            return;
+        }
+        int add = sums.get(0);
+        GraphNode a = nodes.get(add);
+        int bias = in(a, 0) == out(nodes.get(mm)) ? in(a, 1) : in(a, 0);
+        if (bias < 0 || !initializer[bias]) {
+            // a residual added straight to the contraction is not a bias
+            return;
+        }
+        int[] members = Arrays.copyOf(expansion, expansion.length + 2);
+        members[expansion.length] = mm;
+        members[expansion.length + 1] = add;
+        int[] inputs = Arrays.copyOf(expansionInputs, expansionInputs.length + 2);
+        inputs[expansionInputs.length] = in(nodes.get(mm), 1);
+        inputs[expansionInputs.length + 1] = bias;
+        register("feedForward", members, inputs, Fusions::feedForwardKernel);
+    }
+
+    private static Value feedForwardKernel(Value[] v) {
+        if (!linearFits(v[0], v[1], v[2]) || !geluConstants(v[3], v[4], v[5]) || !floats(v[6], v[7])) {
+            return null;
+        }
+        Tensor w1 = v[1].floatTensor();
+        Tensor w2 = v[6].floatTensor();
+        Tensor b2 = v[7].floatTensor();
+        if (w2.dim() != 2 || w2.size(0) != w1.size(1) || b2.dim() != 1 || b2.size(0) != w2.size(1)) {
+            return null;
+        }
+        return Value.of(FusedOps.feedForward(v[0].floatTensor(), w1, v[2].floatTensor(), w2, b2));
     }
 
     private static Value geluKernel(Value[] v) {
