@@ -6,6 +6,7 @@ import dev.graft.engine.kernels.ReduceKernel;
 import dev.graft.engine.kernels.UnaryKernel;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -332,54 +333,59 @@ public final class FusedOps {
 
     /**
      * In place, the first half of a softmax row as the composed ops compute it: {@code x * scale
-     * + mask} (two roundings, as Mul then Add), then minus the row's maximum. The engine's own
-     * maximum and, in {@link #normalizeRow}, fixed-order sums make the result independent of the
-     * JIT's compilation state.
+     * + mask} (two roundings, as Mul then Add), then minus the row's maximum, which the first pass
+     * tracks as it writes (the maximum's lane order does not change its value). The fixed-order
+     * sums of {@link #normalizeRow} make the result independent of the JIT's compilation state.
      */
     private static void shiftRow(float[] x, int at, int n, float scale, float[] mask, int maskAt, int maskStride) {
         int end = S.loopBound(n);
         FloatVector scaleV = FloatVector.broadcast(S, scale);
+        FloatVector maxV = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
         int j = 0;
-        if (mask != null && maskStride == 1) {
+        if (mask == null || maskStride == 1) {
             for (; j < end; j += L) {
-                FloatVector.fromArray(S, x, at + j).mul(scaleV).add(FloatVector.fromArray(S, mask, maskAt + j)).intoArray(x, at + j);
-            }
-            for (; j < n; j++) {
-                x[at + j] = x[at + j] * scale + mask[maskAt + j];
-            }
-        } else {
-            for (; j < end; j += L) {
-                FloatVector.fromArray(S, x, at + j).mul(scaleV).intoArray(x, at + j);
-            }
-            for (; j < n; j++) {
-                x[at + j] *= scale;
-            }
-            for (j = 0; mask != null && j < n; j++) {
-                x[at + j] += mask[maskAt + j * maskStride];
+                FloatVector v = FloatVector.fromArray(S, x, at + j).mul(scaleV);
+                if (mask != null) {
+                    v = v.add(FloatVector.fromArray(S, mask, maskAt + j));
+                }
+                v.intoArray(x, at + j);
+                maxV = maxV.max(v);
             }
         }
-        float max = ReduceKernel.max(x, at, n);
-        FloatVector maxV = FloatVector.broadcast(S, max);
+        float max = maxV.reduceLanes(VectorOperators.MAX);
+        for (; j < n; j++) {
+            float v = x[at + j] * scale;
+            if (mask != null) {
+                v += mask[maskAt + j * maskStride];
+            }
+            x[at + j] = v;
+            // NaN wins, as in ReduceKernel.max
+            max = Float.isNaN(v) || Float.isNaN(max) ? Float.NaN : Math.max(max, v);
+        }
+        FloatVector shift = FloatVector.broadcast(S, max);
         j = 0;
         for (; j < end; j += L) {
-            FloatVector.fromArray(S, x, at + j).sub(maxV).intoArray(x, at + j);
+            FloatVector.fromArray(S, x, at + j).sub(shift).intoArray(x, at + j);
         }
         for (; j < n; j++) {
             x[at + j] -= max;
         }
     }
 
-    /** In place, the second half of a softmax row: the exponentials divided by their sum. */
+    /**
+     * In place, the second half of a softmax row: the exponentials times the reciprocal of their
+     * sum (within an ulp of dividing by it, and a multiply is several times cheaper than a divide).
+     */
     private static void normalizeRow(float[] x, int at, int n) {
-        float sum = ReduceKernel.sum(x, at, n);
-        FloatVector sumV = FloatVector.broadcast(S, sum);
+        float inverse = 1f / ReduceKernel.sum(x, at, n);
+        FloatVector inverseV = FloatVector.broadcast(S, inverse);
         int end = S.loopBound(n);
         int j = 0;
         for (; j < end; j += L) {
-            FloatVector.fromArray(S, x, at + j).div(sumV).intoArray(x, at + j);
+            FloatVector.fromArray(S, x, at + j).mul(inverseV).intoArray(x, at + j);
         }
         for (; j < n; j++) {
-            x[at + j] /= sum;
+            x[at + j] *= inverse;
         }
     }
 
