@@ -2,7 +2,6 @@ package dev.graft.engine;
 
 import dev.graft.engine.kernels.Erf;
 import dev.graft.engine.kernels.Gemm;
-import dev.graft.engine.kernels.ReduceKernel;
 import dev.graft.engine.kernels.UnaryKernel;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
@@ -25,8 +24,6 @@ public final class FusedOps {
     private static final int L = S.length();
     /** Elements per task of the elementwise fusions, and per block that stays in cache between passes. */
     private static final int BLOCK = 4096;
-    /** Per-thread squared deviations of one layer-norm row. */
-    private static final ThreadLocal<float[][]> SQUARES = ThreadLocal.withInitial(() -> new float[1][0]);
     /**
      * Rows of a feed-forward block per step: their expansion (80 x 1536 floats, 480 KiB, for a
      * MiniLM-sized block) stays in L2 from the first product to the second; 80 is also the row
@@ -289,6 +286,7 @@ public final class FusedOps {
                     holder[0] = new float[t * s];
                 }
                 float[] scores = holder[0];
+                float[] lanes = new float[L];
                 for (int i = from; i < to; i++) {
                     // alpha 1, so the GEMM reads the queries in place; the scale comes with the mask
                     Gemm.sgemm(mq.transposed(), mk.transposed(), t, s, d, 1f, mq.t().data, mq.offset(i, leadStrides), mq.ld(),
@@ -304,7 +302,7 @@ public final class FusedOps {
                     // one call for the head's t x s exponentials rather than one per row of s
                     UnaryKernel.apply(UnaryKernel.Op.EXP, scores, 0, scores, 0, t * s);
                     for (int row = 0; row < t; row++) {
-                        normalizeRow(scores, row * s, s);
+                        normalizeRow(scores, row * s, s, lanes);
                     }
                     int at = byToken ? (i / heads) * t * ldo + (i % heads) * dv : i * t * dv;
                     Gemm.sgemm(false, mv.transposed(), t, dv, s, 1f, scores, 0, s, mv.t().data, mv.offset(i, leadStrides), mv.ld(),
@@ -376,12 +374,22 @@ public final class FusedOps {
      * In place, the second half of a softmax row: the exponentials times the reciprocal of their
      * sum (within an ulp of dividing by it, and a multiply is several times cheaper than a divide).
      */
-    private static void normalizeRow(float[] x, int at, int n) {
-        float inverse = 1f / ReduceKernel.sum(x, at, n);
-        FloatVector inverseV = FloatVector.broadcast(S, inverse);
+    private static void normalizeRow(float[] x, int at, int n, float[] lanes) {
+        // the sum as layer norm's (see there), not through ReduceKernel.sum
         int end = S.loopBound(n);
+        FloatVector acc = FloatVector.zero(S);
         int j = 0;
         for (; j < end; j += L) {
+            acc = acc.add(FloatVector.fromArray(S, x, at + j));
+        }
+        acc.intoArray(lanes, 0);
+        float sum = inOrder(lanes);
+        for (; j < n; j++) {
+            sum += x[at + j];
+        }
+        float inverse = 1f / sum;
+        FloatVector inverseV = FloatVector.broadcast(S, inverse);
+        for (j = 0; j < end; j += L) {
             FloatVector.fromArray(S, x, at + j).mul(inverseV).intoArray(x, at + j);
         }
         for (; j < n; j++) {
@@ -450,15 +458,19 @@ public final class FusedOps {
         }
         Tensor xc = x.contiguous();
         Tensor rc = residual == null ? null : residual.contiguous();
-        Tensor wc = weight == null ? null : weight.contiguous();
-        Tensor bc = bias == null ? null : bias.contiguous();
+        // Absent parameters become ones and negative zeros, which change no value, not even the
+        // sign of a zero (x + -0 is x): the row loop then has no branch that picks a vector, which
+        // JDK 17's C2 boxed in some runs, allocating on every vector.
+        Tensor wc = weight == null ? Tensor.full(1f, d) : weight.contiguous();
+        Tensor bc = bias == null ? Tensor.full(-0f, d) : bias.contiguous();
         int rows = d == 0 ? 0 : Shape.numel(x.shape) / d;
         float[] out = Workspace.floats(rows * d);
         if (rows > 0) {
             Parallel.forRange(rows, Math.max(1, BLOCK / Math.max(d, 1)), (from, to) -> {
+                float[] lanes = new float[L];
                 for (int row = from; row < to; row++) {
                     normalizeRow(xc.data, xc.offset + row * d, rc == null ? null : rc.data,
-                            rc == null ? 0 : rc.offset + row * d, out, row * d, d, wc, bc, eps);
+                            rc == null ? 0 : rc.offset + row * d, out, row * d, d, wc, bc, eps, lanes);
                 }
             });
         }
@@ -466,7 +478,7 @@ public final class FusedOps {
     }
 
     private static void normalizeRow(float[] src, int so, float[] res, int ro, float[] y, int yo, int d,
-                                     Tensor w, Tensor b, float eps) {
+                                     Tensor w, Tensor b, float eps, float[] lanes) {
         int end = S.loopBound(d);
         float[] x = src;
         int xo = so;
@@ -482,45 +494,57 @@ public final class FusedOps {
             x = y;
             xo = yo;
         }
-        // Sums through ReduceKernel, whose lane order is fixed: the same bits in every JIT state.
-        float mean = ReduceKernel.sum(x, xo, d) / d;
-        float[][] holder = SQUARES.get();
-        if (holder[0].length < d) {
-            holder[0] = new float[d];
-        }
-        float[] sq = holder[0];
-        FloatVector meanV = FloatVector.broadcast(S, mean);
+        // The row's sums accumulate here, in vectors, and their lanes are added in a fixed order
+        // (inOrder): the same bits in every JIT state. Not through ReduceKernel.sum: a small vector
+        // method called per row was, in some JDK 17 runs, left in its C1 form, whose vectors are
+        // heap objects, for good.
+        FloatVector acc = FloatVector.zero(S);
         int j = 0;
         for (; j < end; j += L) {
-            FloatVector c = FloatVector.fromArray(S, x, xo + j).sub(meanV);
-            c.mul(c).intoArray(sq, j);
+            acc = acc.add(FloatVector.fromArray(S, x, xo + j));
         }
+        acc.intoArray(lanes, 0);
+        float total = inOrder(lanes);
+        for (; j < d; j++) {
+            total += x[xo + j];
+        }
+        float mean = total / d;
+        FloatVector meanV = FloatVector.broadcast(S, mean);
+        FloatVector squares = FloatVector.zero(S);
+        for (j = 0; j < end; j += L) {
+            FloatVector c = FloatVector.fromArray(S, x, xo + j).sub(meanV);
+            squares = c.fma(c, squares);
+        }
+        squares.intoArray(lanes, 0);
+        float variance = inOrder(lanes);
         for (; j < d; j++) {
             float c = x[xo + j] - mean;
-            sq[j] = c * c;
+            variance = Math.fma(c, c, variance);
         }
-        float std = (float) Math.sqrt(ReduceKernel.sum(sq, 0, d) / d + eps);
+        float std = (float) Math.sqrt(variance / d + eps);
+        // broadcast again rather than kept across the call to inOrder (see Erf.geluRange)
+        meanV = FloatVector.broadcast(S, mean);
         FloatVector stdV = FloatVector.broadcast(S, std);
-        j = 0;
-        for (; j < end; j += L) {
-            FloatVector v = FloatVector.fromArray(S, x, xo + j).sub(meanV).div(stdV);
-            if (w != null) {
-                v = v.mul(FloatVector.fromArray(S, w.data, w.offset + j));
-            }
-            if (b != null) {
-                v = v.add(FloatVector.fromArray(S, b.data, b.offset + j));
-            }
-            v.intoArray(y, yo + j);
+        // arrays and offsets in locals, so nothing in the loop may need the vectors on the heap
+        float[] wd = w.data;
+        float[] bd = b.data;
+        int wo = w.offset;
+        int bo = b.offset;
+        for (j = 0; j < end; j += L) {
+            FloatVector.fromArray(S, x, xo + j).sub(meanV).div(stdV).mul(FloatVector.fromArray(S, wd, wo + j))
+                    .add(FloatVector.fromArray(S, bd, bo + j)).intoArray(y, yo + j);
         }
         for (; j < d; j++) {
-            float v = (x[xo + j] - mean) / std;
-            if (w != null) {
-                v *= w.data[w.offset + j];
-            }
-            if (b != null) {
-                v += b.data[b.offset + j];
-            }
-            y[yo + j] = v;
+            y[yo + j] = (x[xo + j] - mean) / std * wd[wo + j] + bd[bo + j];
         }
+    }
+
+    /** The lanes of one vector, stored in {@code lanes}, added from lane 0 upwards. */
+    private static float inOrder(float[] lanes) {
+        float s = lanes[0];
+        for (int i = 1; i < L; i++) {
+            s += lanes[i];
+        }
+        return s;
     }
 }

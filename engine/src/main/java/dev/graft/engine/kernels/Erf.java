@@ -4,7 +4,6 @@ import dev.graft.engine.Parallel;
 import java.util.Objects;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -37,6 +36,11 @@ public final class Erf {
     private static final int L = S.length();
     /** Elements below which a task is not worth forking. */
     private static final int GRAIN = 1 << 14;
+    /** Elements of a GELU block: its erf arguments (4 KiB) stay in L1 between the three passes. */
+    static final int GELU_BLOCK = 1024;
+    /** Per-thread erf arguments of one GELU block. */
+    private static final ThreadLocal<float[][]> GELU_BUFFER =
+            ThreadLocal.withInitial(() -> new float[][] {new float[GELU_BLOCK]});
 
     // erf(x) / x as a polynomial in x^2 on [0, 1].
     private static final float P0 = 1.1283791065216064f;
@@ -131,8 +135,9 @@ public final class Erf {
     /**
      * The erf GELU as PyTorch exports it, {@code y = x * (1 + erf(x / 1.4142135)) * 0.5}, for
      * {@code i < n}: bit-identical to composing those five float operations with
-     * {@link #apply}, in one pass that keeps every intermediate in registers. {@code x} and
-     * {@code y} may be the same array at the same offset; other overlaps are not supported.
+     * {@link #apply}, computed {@link #GELU_BLOCK} elements at a time through a per-thread buffer
+     * that stays in L1, so it costs one pass over memory. {@code x} and {@code y} may be the same
+     * array at the same offset; other overlaps are not supported.
      *
      * @throws IllegalArgumentException if {@code n} or an offset is negative or a range does not
      *     fit in its array
@@ -148,7 +153,11 @@ public final class Erf {
         Checks.atLeast(op, "n", n, 0);
         Checks.block(op, "x", x.length, xOff, n);
         Checks.block(op, "y", y.length, yOff, n);
-        Parallel.forRange(n, GRAIN, (from, to) -> range(x, xOff + from, y, yOff + from, to - from, gelu));
+        if (gelu) {
+            Parallel.forRange(n, GRAIN, (from, to) -> geluRange(x, xOff + from, y, yOff + from, to - from));
+        } else {
+            Parallel.forRange(n, GRAIN, (from, to) -> range(x, xOff + from, y, yOff + from, to - from));
+        }
     }
 
     /** The scalar twin of {@link #gelu(float[], int, float[], int, int)}'s lanes. */
@@ -157,16 +166,48 @@ public final class Erf {
     }
 
     /**
-     * The whole range, vectors first, then a scalar tail; with {@code gelu}, each lane's erf is of
-     * {@code x / 1.4142135} and becomes {@code x * (erf + 1) * 0.5}. The vector loop lives in this
-     * one method on purpose: a vector passed to or returned from a method C2 does not inline (the
-     * polynomial body is over its inlining size) gets boxed on the heap, every iteration. The GELU
-     * is a flag here rather than loops around a call to {@link #apply}: that way it also needs no
-     * buffer for the erf arguments when it runs in place. (The composed form measured 4-7x slower
-     * than erf alone on JDK 17, but in runs that also had the reinterpretation problem described
-     * in the loop, so how much of that was the composition itself is not known.)
+     * The GELU over a range, block by block: the erf arguments into the buffer, erf in place
+     * there, then the product. Three branch-free loops rather than one loop with the GELU as a
+     * flag: JDK 17's C2 boxed the vectors that such a flag chose between (a ternary) or blended
+     * (a mask), in some runs and not others, depending on what it had compiled before; every
+     * vector then cost a heap allocation, and two-thread MiniLM runs allocated 260-650 MB per
+     * batch instead of 37.
      */
-    private static void range(float[] xs, int xOff, float[] ys, int yOff, int n, boolean gelu) {
+    private static void geluRange(float[] xs, int xOff, float[] ys, int yOff, int n) {
+        float[][] holder = GELU_BUFFER.get();
+        float[] t = holder[0];
+        for (int b = 0; b < n; b += GELU_BLOCK) {
+            int m = Math.min(GELU_BLOCK, n - b);
+            int end = S.loopBound(m);
+            // Constants broadcast on each side of the call to range: a vector live across a call
+            // that is not inlined may have to be kept on the heap.
+            FloatVector divisor = FloatVector.broadcast(S, GELU_DIVISOR);
+            int i = 0;
+            for (; i < end; i += L) {
+                FloatVector.fromArray(S, xs, xOff + b + i).div(divisor).intoArray(t, i);
+            }
+            for (; i < m; i++) {
+                t[i] = xs[xOff + b + i] / GELU_DIVISOR;
+            }
+            range(t, 0, t, 0, m);
+            FloatVector one = FloatVector.broadcast(S, 1f);
+            FloatVector half = FloatVector.broadcast(S, 0.5f);
+            for (i = 0; i < end; i += L) {
+                FloatVector.fromArray(S, xs, xOff + b + i).mul(FloatVector.fromArray(S, t, i).add(one)).mul(half)
+                        .intoArray(ys, yOff + b + i);
+            }
+            for (; i < m; i++) {
+                ys[yOff + b + i] = xs[xOff + b + i] * (t[i] + 1f) * 0.5f;
+            }
+        }
+    }
+
+    /**
+     * erf over the whole range, vectors first, then a scalar tail. The vector loop lives in this
+     * one method on purpose: a vector passed to or returned from a method C2 does not inline (the
+     * polynomial body is over its inlining size) gets boxed on the heap, every iteration.
+     */
+    private static void range(float[] xs, int xOff, float[] ys, int yOff, int n) {
         // Constants broadcast once: as locals they cost nothing per iteration, and calling a helper
         // per use pushes C2 past its inlining node budget, which boxes the vectors.
         FloatVector p0 = FloatVector.broadcast(S, P0);
@@ -190,19 +231,9 @@ public final class Erf {
         FloatVector ln2Hi = FloatVector.broadcast(S, -LN2_HI);
         FloatVector ln2Lo = FloatVector.broadcast(S, -LN2_LO);
         FloatVector one = FloatVector.broadcast(S, 1f);
-        // No vector is chosen by a branch: erf divides by 1, which is exact, and the GELU is a
-        // blend under a mask that is all true or all false, made by a vector comparison (which C2
-        // keeps in a register; S.maskAll(flag) with a flag it cannot fold fell back to Java code).
-        // A ternary between two vectors ran 4x slower on JDK 17, measured before the species fix
-        // below, so that cause is not isolated; the division by 1 costs erf alone about 25%
-        // (0.58 -> 0.74 ns per float, one thread).
-        FloatVector divisor = FloatVector.broadcast(S, gelu ? GELU_DIVISOR : 1f);
-        FloatVector half = FloatVector.broadcast(S, 0.5f);
-        VectorMask<Float> geluLanes = divisor.compare(VectorOperators.GT, 1f);
         int i = 0;
         for (; i <= n - L; i += L) {
-            FloatVector in = FloatVector.fromArray(S, xs, xOff + i);
-            FloatVector x = in.div(divisor);
+            FloatVector x = FloatVector.fromArray(S, xs, xOff + i);
             FloatVector ax = x.abs();
             FloatVector q = ax.mul(ax);
             FloatVector p = p5.fma(q, p4).fma(q, p3).fma(q, p2).fma(q, p1).fma(q, p0);
@@ -229,13 +260,11 @@ public final class Erf {
 
             // Both pieces for every lane, then a blend: lanes may straddle |x| = 1.
             FloatVector r = large.blend(small, ax.lt(1f));
-            FloatVector erf = (FloatVector) ((IntVector) r.reinterpretShape(IS, 0))
-                    .or(((IntVector) x.reinterpretShape(IS, 0)).and(SIGN)).reinterpretShape(S, 0);
-            erf.blend(in.mul(erf.add(one)).mul(half), geluLanes).intoArray(ys, yOff + i);
+            ((FloatVector) ((IntVector) r.reinterpretShape(IS, 0))
+                    .or(((IntVector) x.reinterpretShape(IS, 0)).and(SIGN)).reinterpretShape(S, 0)).intoArray(ys, yOff + i);
         }
         for (; i < n; i++) {
-            ys[yOff + i] = gelu ? gelu(xs[xOff + i]) : erf(xs[xOff + i]);
+            ys[yOff + i] = erf(xs[xOff + i]);
         }
     }
-
 }
