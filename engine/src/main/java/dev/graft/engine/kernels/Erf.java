@@ -170,7 +170,7 @@ public final class Erf {
      * there, then the product. Three branch-free loops rather than one loop with the GELU as a
      * flag: JDK 17's C2 boxed the vectors that such a flag chose between (a ternary) or blended
      * (a mask), in some runs and not others, depending on what it had compiled before; every
-     * vector then cost a heap allocation, and two-thread MiniLM runs allocated 260-650 MB per
+     * vector then cost a heap allocation, and two-thread MiniLM runs allocated 260-790 MB per
      * batch instead of 37.
      */
     private static void geluRange(float[] xs, int xOff, float[] ys, int yOff, int n) {

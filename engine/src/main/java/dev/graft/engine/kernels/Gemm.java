@@ -456,8 +456,9 @@ public final class Gemm {
         if (mc0 <= MC && aRows == null && !(inPlace && b instanceof PackedB)) {
             // One A block (a convolution's weights, say): pack it whole, once, and stream B through
             // panels narrow enough to stay in L2 from packing to use, since no second A block will
-            // reuse them. With B prepacked and A read in place, nothing is packed: the loop below
-            // (a feed-forward block's 80-row steps, for one, run there with no copy of A).
+            // reuse them. Not when B is prepacked and A can be read in place: then nothing needs
+            // packing, and the loop below reads both where they are (a feed-forward block's
+            // 80-row steps take that path).
             int kPadded = kStep * roundUp(mc0, MR);
             float[] ap = pa != null ? pa.data : s.aAll(kBlocks * kPadded);
             for (int pc = 0, blk = 0; pc < k && pa == null; pc += kStep, blk++) {
